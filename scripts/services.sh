@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Starts or stops the datastores Shop needs: PostgreSQL and Redis.
+#   scripts/services.sh start|stop|status|env
+# With a Docker engine: `docker compose up -d postgres redis`. Without one (these dev machines, CI):
+# local PostgreSQL 15 and redis-server on 127.0.0.1, installing redis-server with apt when missing;
+# data lives under .data/ in the repo (git-ignored).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+PG_PORT=${SHOP_PG_PORT:-55432}
+REDIS_PORT=${SHOP_REDIS_PORT:-56379}
+DATA=${SHOP_DATA_DIR:-$ROOT/.data}
+PGDATA=$DATA/postgres
+REDISDIR=$DATA/redis
+
+log() { printf '[services] %s\n' "$*" >&2; }
+
+docker_engine() { [ "${SHOP_NO_DOCKER:-}" != 1 ] && command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; }
+
+pg_bin() {
+  local dir
+  for dir in /usr/lib/postgresql/*/bin; do [ -x "$dir/pg_ctl" ] && { echo "$dir"; return; }; done
+  command -v pg_ctl >/dev/null 2>&1 && { dirname "$(command -v pg_ctl)"; return; }
+  return 1
+}
+
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+ensure_packages() {
+  local missing=()
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
+  pg_bin >/dev/null 2>&1 || missing+=(postgresql)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]} with apt"
+    local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then useradd --system --home "$PGDATA" postgres; fi
+}
+
+start_postgres() {
+  local bin; bin=$(pg_bin)
+  mkdir -p "$DATA"
+  if [ ! -s "$PGDATA/PG_VERSION" ]; then
+    mkdir -p "$PGDATA"; [ "$(id -u)" = 0 ] && chown postgres "$PGDATA"
+    as_pg "$bin/initdb" -D "$PGDATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  fi
+  if as_pg "$bin/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
+    log "PostgreSQL already running on 127.0.0.1:$PG_PORT"
+  else
+    # fsync off: this is a disposable dev/test cluster, never production data.
+    as_pg "$bin/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w -t 30 start \
+      -o "-p $PG_PORT -k $PGDATA -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" >/dev/null
+    log "PostgreSQL started on 127.0.0.1:$PG_PORT"
+  fi
+  # The role and database the default connection string names (shop/shop, database shop).
+  as_pg psql -h "$PGDATA" -p "$PG_PORT" -U postgres -d postgres -qtAc \
+    "DO \$\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname='shop') THEN CREATE ROLE shop LOGIN SUPERUSER PASSWORD 'shop'; END IF; END\$\$;" >/dev/null
+  as_pg psql -h "$PGDATA" -p "$PG_PORT" -U postgres -d postgres -qtAc "SELECT 1 FROM pg_database WHERE datname='shop'" | grep -q 1 \
+    || as_pg psql -h "$PGDATA" -p "$PG_PORT" -U postgres -d postgres -qc "CREATE DATABASE shop OWNER shop" >/dev/null
+}
+
+start_redis() {
+  mkdir -p "$REDISDIR"
+  if redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+    log "Redis already running on 127.0.0.1:$REDIS_PORT"
+  else
+    # Same memory policy as db/redis/redis.conf; no persistence for the local dev/test server.
+    redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --daemonize yes --save '' --appendonly no \
+      --maxmemory 256mb --maxmemory-policy allkeys-lru \
+      --pidfile "$REDISDIR/redis.pid" --logfile "$REDISDIR/redis.log" --dir "$REDISDIR"
+    for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+    log "Redis started on 127.0.0.1:$REDIS_PORT"
+  fi
+}
+
+stop_local() {
+  local bin; bin=$(pg_bin 2>/dev/null) || true
+  if [ -n "$bin" ] && [ -s "$PGDATA/PG_VERSION" ]; then as_pg "$bin/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null 2>&1 || true; fi
+  redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+  log "stopped local PostgreSQL and Redis"
+}
+
+print_env() {
+  echo "export ConnectionStrings__Postgres='Host=127.0.0.1;Port=$PG_PORT;Database=shop;Username=shop;Password=shop'"
+  echo "export ConnectionStrings__Redis='127.0.0.1:$REDIS_PORT,connectTimeout=2000,syncTimeout=1000,asyncTimeout=1000,allowAdmin=true'"
+}
+
+case "${1:-start}" in
+  start)
+    if docker_engine; then
+      log "Docker engine found: docker compose up -d postgres redis"
+      docker compose up -d --wait postgres redis
+    else
+      ensure_packages; start_postgres; start_redis
+    fi ;;
+  stop)
+    if docker_engine; then docker compose stop postgres redis; else stop_local; fi ;;
+  status)
+    redis-cli -p "$REDIS_PORT" ping 2>/dev/null | sed 's/^/redis: /' || echo "redis: down"
+    pg_isready -h 127.0.0.1 -p "$PG_PORT" || true ;;
+  env) print_env ;;
+  *) echo "usage: $0 start|stop|status|env" >&2; exit 2 ;;
+esac

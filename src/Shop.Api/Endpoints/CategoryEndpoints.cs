@@ -1,0 +1,17 @@
+using Mediator;
+using Shop.Application.Categories.ListCategoryProducts;
+
+namespace Shop.Api.Endpoints;
+
+internal static class CategoryEndpoints
+{
+    public static void MapCategoryEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/api/categories").WithTags("Categories")
+            .MapGet("/{id:int}/products", async (int id, int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new ListCategoryProductsQuery(id, page ?? 1, pageSize ?? 20), ct)))
+            .WithSummary("One page of a category's products (pageSize 1 to 100).")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+}

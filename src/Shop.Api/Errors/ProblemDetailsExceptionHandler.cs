@@ -1,0 +1,66 @@
+using FluentValidation;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Shop.Application.Common;
+using Shop.Domain.Common;
+
+namespace Shop.Api.Errors;
+
+/// <summary>
+/// One place that turns exceptions into RFC 7807 responses. Unknown exceptions become a bare 500:
+/// the stack trace is shown only in Development.
+/// </summary>
+internal sealed partial class ProblemDetailsExceptionHandler(
+    IProblemDetailsService problemDetails, IHostEnvironment environment, ILogger<ProblemDetailsExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            ValidationException v => new ValidationProblemDetails(
+                v.Errors.GroupBy(e => CamelCase(e.PropertyName))
+                    .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray()))
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "One or more validation errors occurred.",
+            },
+            BadHttpRequestException b => new ProblemDetails
+            {
+                Status = b.StatusCode,
+                Title = b.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is too large." : "The request is malformed.",
+                Detail = b.Message,
+            },
+            DomainException d => Problem(StatusCodes.Status400BadRequest, "The request breaks a domain rule.", d.Message),
+            NotFoundException n => Problem(StatusCodes.Status404NotFound, "The resource was not found.", n.Message),
+            ConflictException c => Problem(StatusCodes.Status409Conflict, "Conflict.", c.Message),
+            UnauthenticatedException u => Problem(StatusCodes.Status401Unauthorized, "Unauthorized.", u.Message),
+            ForbiddenAccessException f => Problem(StatusCodes.Status403Forbidden, "Forbidden.", f.Message),
+            OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested =>
+                Problem(499, "Client closed the request.", null),
+            _ => null,
+        };
+
+        if (problem is null)
+        {
+            LogUnhandled(exception, httpContext.Request.Method, httpContext.Request.Path);
+            problem = Problem(StatusCodes.Status500InternalServerError, "An unexpected error occurred.",
+                environment.IsDevelopment() ? exception.ToString() : null);
+        }
+
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    private static ProblemDetails Problem(int status, string title, string? detail) => new() { Status = status, Title = title, Detail = detail };
+
+    private static string CamelCase(string name) =>
+        string.IsNullOrEmpty(name) ? name : string.Join('.', name.Split('.').Select(p => char.ToLowerInvariant(p[0]) + p[1..]));
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
+    private partial void LogUnhandled(Exception exception, string method, string path);
+}

@@ -1,0 +1,28 @@
+using FluentValidation;
+using Mediator;
+
+namespace Shop.Application.Behaviours;
+
+/// <summary>Runs every FluentValidation validator of the request; a failure becomes a 400 before any handler or cache runs.</summary>
+public sealed class ValidationBehaviour<TMessage, TResponse>(IEnumerable<IValidator<TMessage>> validators)
+    : IPipelineBehavior<TMessage, TResponse>
+    where TMessage : notnull, IMessage
+{
+    private readonly IValidator<TMessage>[] _validators = [.. validators];
+
+    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    {
+        if (_validators.Length > 0)
+        {
+            var context = new ValidationContext<TMessage>(message);
+            var failures = new List<FluentValidation.Results.ValidationFailure>();
+            foreach (var validator in _validators)
+            {
+                var result = await validator.ValidateAsync(context, cancellationToken);
+                failures.AddRange(result.Errors);
+            }
+            if (failures.Count > 0) throw new ValidationException(failures);
+        }
+        return await next(message, cancellationToken);
+    }
+}

@@ -1,0 +1,16 @@
+namespace Shop.Application.Products;
+
+public sealed record RatingDto(decimal Average, int Count);
+
+/// <summary>The product page: product, category name and review summary, read in one SQL statement.</summary>
+public sealed record ProductPageDto(
+    int Id,
+    string Sku,
+    string Name,
+    string Description,
+    decimal Price,
+    string Currency,
+    int CategoryId,
+    string CategoryName,
+    RatingDto Rating,
+    DateTimeOffset UpdatedAt);

@@ -1,0 +1,8 @@
+namespace Shop.Domain.Users;
+
+public enum Plan
+{
+    Free,
+    Pro,
+    Enterprise,
+}

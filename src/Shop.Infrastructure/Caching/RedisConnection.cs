@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Configuration;
+using StackExchange.Redis;
+
+namespace Shop.Infrastructure.Caching;
+
+/// <summary>
+/// One <see cref="ConnectionMultiplexer"/> per process (it multiplexes every caller over one socket per node).
+/// AbortOnConnectFail is off so the API starts, and serves from PostgreSQL, while Redis is unreachable.
+/// </summary>
+internal static class RedisConnection
+{
+    public static ConfigurationOptions Options(IConfiguration configuration)
+    {
+        var text = configuration.GetConnectionString("Redis")
+            ?? throw new InvalidOperationException("ConnectionStrings:Redis is not set.");
+        var options = ConfigurationOptions.Parse(text);
+        options.AbortOnConnectFail = false;
+        options.ClientName ??= "shop-api";
+        return options;
+    }
+}
