@@ -1,0 +1,3 @@
+using Shop.IntegrationTests.Infrastructure;
+
+[assembly: AssemblyFixture(typeof(ShopServices))]

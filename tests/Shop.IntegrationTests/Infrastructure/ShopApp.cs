@@ -1,0 +1,88 @@
+using System.Net.Http.Headers;
+using Npgsql;
+using Shop.Api.Security;
+using StackExchange.Redis;
+
+namespace Shop.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A test class's own deployment: its own database copy and Redis key prefix, with one API instance
+/// (<see cref="Api"/>) and more on demand (<see cref="StartInstance"/>). Use as a class fixture, or
+/// create one inside a test that needs special settings.
+/// </summary>
+public class ShopApp(ShopServices services) : IAsyncLifetime
+{
+    private readonly List<ShopApiFactory> _instances = [];
+
+    public ShopServices Services => services;
+    public string Postgres { get; private set; } = "";
+    public string KeyPrefix { get; } = "shoptest:" + Guid.NewGuid().ToString("N")[..8];
+    public ShopApiFactory Api => _instances[0];
+    public IDatabase Redis => services.RedisConnection.GetDatabase();
+
+    /// <summary>Settings every instance of this app starts with (override in a subclass or before InitializeAsync).</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
+
+    public virtual async ValueTask InitializeAsync()
+    {
+        Postgres = await services.CreateDatabaseAsync();
+        StartInstance();
+    }
+
+    /// <summary>Another API instance on the same PostgreSQL database and Redis prefix.</summary>
+    public ShopApiFactory StartInstance(IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var merged = new Dictionary<string, string?>(Settings);
+        foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) merged[k] = v;
+        var factory = new ShopApiFactory(Postgres, services.Redis, KeyPrefix, settings: merged);
+        _ = factory.Server; // start now, not on first request
+        _instances.Add(factory);
+        return factory;
+    }
+
+    public HttpClient Anonymous(ShopApiFactory? instance = null) => (instance ?? Api).CreateClient();
+
+    public HttpClient AsUser(int userId, ShopApiFactory? instance = null) => WithToken(userId, Roles.Customer, instance);
+
+    public HttpClient AsAdmin(ShopApiFactory? instance = null) => WithToken(1, Roles.Admin, instance);
+
+    private HttpClient WithToken(int userId, string role, ShopApiFactory? instance)
+    {
+        var client = (instance ?? Api).CreateClient();
+        var options = new AuthOptions { SigningKey = "development-only-signing-key-not-a-secret-0123456789" };
+        var (token, _) = DevTokenEndpoints.Issue(options, userId, role, DateTimeOffset.UtcNow);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>Runs a scalar SQL query against this app's database (to check what was, or was not, written).</summary>
+    public async Task<T?> ScalarAsync<T>(string sql)
+    {
+        await using var connection = new NpgsqlConnection(Postgres);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        var value = await command.ExecuteScalarAsync();
+        return value is null or DBNull ? default : (T)Convert.ChangeType(value, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        foreach (var instance in _instances) await instance.DisposeAsync();
+        await DeleteKeysAsync();
+        await services.DropDatabaseAsync(Postgres);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Removes this app's Redis keys (SCAN by prefix, so tests sharing one Redis never see each other).</summary>
+    public async Task DeleteKeysAsync()
+    {
+        foreach (var endpoint in services.RedisConnection.GetEndPoints())
+        {
+            var server = services.RedisConnection.GetServer(endpoint);
+            if (server.IsReplica || !server.IsConnected) continue;
+            var keys = new List<RedisKey>();
+            await foreach (var key in server.KeysAsync(pattern: KeyPrefix + ":*", pageSize: 1000)) keys.Add(key);
+            foreach (var key in keys) await Redis.KeyDeleteAsync(key);
+        }
+    }
+}
