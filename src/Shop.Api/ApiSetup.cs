@@ -52,6 +52,7 @@ internal static class ApiSetup
         app.UseExceptionHandler();
         app.UseStatusCodePages(); // 401/403 from the auth middleware get a ProblemDetails body too
         app.UseRequestSizeLimit(maxBody);
+        app.UseCacheHeader();
         app.UseSwagger();
         app.UseSwaggerUI(ui => ui.EnablePersistAuthorization());
         app.UseAuthentication();

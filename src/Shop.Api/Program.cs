@@ -23,6 +23,9 @@ builder.Services.AddMediator(options =>
         typeof(LoggingBehaviour<,>),
         typeof(AuthorizationBehaviour<,>),
         typeof(ValidationBehaviour<,>),
+        typeof(CachePrefetchBehaviour<,>),
+        typeof(CacheAsideBehaviour<,>),
+        typeof(CacheAsideBatchBehaviour<,>),
     ];
 });
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.Application.Abstractions;
 using Shop.Infrastructure.Caching;
+using Shop.Infrastructure.Caching.Serialization;
 using Shop.Infrastructure.Persistence;
 using Shop.Infrastructure.Persistence.Seeding;
 using StackExchange.Redis;
@@ -11,6 +12,28 @@ namespace Shop.Infrastructure;
 
 public static class DependencyInjection
 {
+    private static void AddCaching(this IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(CacheOptions.Section);
+        services.Configure<CacheOptions>(section);
+        var cache = section.Get<CacheOptions>() ?? new CacheOptions();
+
+        services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(RedisConnection.Options(configuration, cache.RedisTimeout)));
+        services.AddSingleton<RedisKeyspace>();
+        services.AddSingleton<L1Cache>();
+        services.AddSingleton<SingleFlight>();
+        services.AddSingleton<RedisCircuitBreaker>();
+        services.AddSingleton<FailOpenRedis>();
+        services.AddSingleton<ICacheSerializer>(cache.Serializer.ToLowerInvariant() switch
+        {
+            "json" => new JsonCacheSerializer(),
+            "messagepack" => new MessagePackCacheSerializer(),
+            "messagepacklz4" => new MessagePackCacheSerializer(lz4: true),
+            _ => throw new InvalidOperationException($"Cache:Serializer must be Json, MessagePack or MessagePackLz4, not '{cache.Serializer}'."),
+        });
+        services.AddScoped<ICache, TwoLevelCache>();
+    }
+
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
         var postgres = configuration.GetConnectionString("Postgres")
@@ -21,7 +44,7 @@ public static class DependencyInjection
         services.AddScoped<IShopDbContext>(sp => sp.GetRequiredService<ShopDbContext>());
         services.AddScoped<DatabaseSeeder>();
 
-        services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(RedisConnection.Options(configuration)));
+        services.AddCaching(configuration);
         services.AddHealthChecks()
             .AddDbContextCheck<ShopDbContext>("postgres", tags: ["ready"])
             .AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);

@@ -9,13 +9,15 @@ namespace Shop.Infrastructure.Caching;
 /// </summary>
 internal static class RedisConnection
 {
-    public static ConfigurationOptions Options(IConfiguration configuration)
+    public static ConfigurationOptions Options(IConfiguration configuration, TimeSpan timeout)
     {
         var text = configuration.GetConnectionString("Redis")
             ?? throw new InvalidOperationException("ConnectionStrings:Redis is not set.");
         var options = ConfigurationOptions.Parse(text);
         options.AbortOnConnectFail = false;
         options.ClientName ??= "shop-api";
+        // Cache:RedisTimeout bounds how long a request can wait on Redis before it fails open.
+        options.SyncTimeout = options.AsyncTimeout = (int)timeout.TotalMilliseconds;
         return options;
     }
 }

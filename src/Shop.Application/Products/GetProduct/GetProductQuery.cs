@@ -1,5 +1,9 @@
 using Mediator;
+using Shop.Application.Caching;
 
 namespace Shop.Application.Products.GetProduct;
 
-public sealed record GetProductQuery(int Id) : IQuery<ProductPageDto>;
+public sealed record GetProductQuery(int Id) : IQuery<ProductPageDto>, ICacheableQuery
+{
+    public CacheKey CacheKey => CacheKeys.Product(Id);
+}

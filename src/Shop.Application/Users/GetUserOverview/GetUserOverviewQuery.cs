@@ -1,7 +1,14 @@
 using Mediator;
+using Shop.Application.Caching;
 using Shop.Application.Common;
 
 namespace Shop.Application.Users.GetUserOverview;
 
-/// <summary>Profile and preferences together; composed from the two cached queries so each part is cached once.</summary>
-public sealed record GetUserOverviewQuery(int UserId) : IQuery<UserOverviewDto>, IUserScopedRequest;
+/// <summary>
+/// Profile and preferences together, composed from the two cached queries so each part is cached once;
+/// both keys carry the hash tag {user:id}, so they are prefetched from Redis with one MGET.
+/// </summary>
+public sealed record GetUserOverviewQuery(int UserId) : IQuery<UserOverviewDto>, IUserScopedRequest, ICachePrefetchingQuery
+{
+    public IReadOnlyList<CacheKey> PrefetchKeys => [CacheKeys.Profile(UserId), CacheKeys.Preferences(UserId)];
+}

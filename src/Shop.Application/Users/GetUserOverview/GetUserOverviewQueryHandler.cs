@@ -1,17 +1,16 @@
 using Mediator;
-using Microsoft.EntityFrameworkCore;
-using Shop.Application.Abstractions;
-using Shop.Application.Common;
+using Shop.Application.Users.GetPreferences;
+using Shop.Application.Users.GetUserProfile;
 
 namespace Shop.Application.Users.GetUserOverview;
 
-public sealed class GetUserOverviewQueryHandler(IShopDbContext db) : IQueryHandler<GetUserOverviewQuery, UserOverviewDto>
+/// <summary>Sends the two cached queries, so the overview reuses (and warms) the profile and preferences entries.</summary>
+public sealed class GetUserOverviewQueryHandler(ISender sender) : IQueryHandler<GetUserOverviewQuery, UserOverviewDto>
 {
     public async ValueTask<UserOverviewDto> Handle(GetUserOverviewQuery query, CancellationToken cancellationToken)
     {
-        var user = await db.Users.AsNoTracking().Include(u => u.Preferences)
-            .FirstOrDefaultAsync(u => u.Id == query.UserId, cancellationToken)
-            ?? throw new NotFoundException("User", query.UserId);
-        return new UserOverviewDto(UserProjections.ToProfile(user), UserProjections.ToPreferences(user.Preferences!));
+        var profile = await sender.Send(new GetUserProfileQuery(query.UserId), cancellationToken);
+        var preferences = await sender.Send(new GetPreferencesQuery(query.UserId), cancellationToken);
+        return new UserOverviewDto(profile, preferences);
     }
 }

@@ -1,0 +1,55 @@
+using Shop.Application.Caching;
+
+namespace Shop.Application.Abstractions;
+
+/// <summary>Where a cached read was answered from; the API shows it as the X-Cache header.</summary>
+public enum CacheOutcome
+{
+    L1 = 1,
+    L2 = 2,
+    Miss = 3,
+}
+
+/// <summary>The answer of a cached read: the value, or null when the entity is known to be absent.</summary>
+public readonly record struct CacheResult<T>(T? Value, CacheOutcome Outcome)
+    where T : class;
+
+/// <summary>A batch read's cached part; <see cref="Outcome"/> is L2 when anything came from Redis, else L1.</summary>
+public sealed record CacheBatchResult<T>(IReadOnlyDictionary<CacheKey, T?> Found, CacheOutcome Outcome)
+    where T : class;
+
+/// <summary>
+/// The cache port. Infrastructure implements it as a two-level cache (in-process L1, Redis L2) with
+/// stampede protection and fail-open on Redis faults. A loader returns null for "absent", which is cached
+/// for a short time (negative caching).
+/// </summary>
+public interface ICache
+{
+    ValueTask<CacheResult<T>> GetOrLoadAsync<T>(CacheKey key, Func<CancellationToken, ValueTask<T?>> load, CancellationToken cancellationToken)
+        where T : class;
+
+    /// <summary>
+    /// Reads many keys: L1 first, then all the rest from Redis in one round trip; returns the keys still missing
+    /// (to load from the database). Found and known-absent keys are in <see cref="CacheBatchResult{T}.Found"/> (absent as null).
+    /// </summary>
+    ValueTask<CacheBatchResult<T>> GetManyAsync<T>(IReadOnlyList<CacheKey> keys, CancellationToken cancellationToken)
+        where T : class;
+
+    /// <summary>Stores freshly loaded values (absent as null) in L1 and, without waiting for it, in Redis.</summary>
+    void SetMany<T>(IReadOnlyList<KeyValuePair<CacheKey, T?>> entries)
+        where T : class;
+
+    /// <summary>Fetches keys that will be read next in this request (one round trip), so the reads hit memory.</summary>
+    ValueTask PrefetchAsync(IReadOnlyList<CacheKey> keys, CancellationToken cancellationToken);
+}
+
+/// <summary>Per-request record of cache outcomes (scoped). With several reads, the slowest outcome wins.</summary>
+public sealed class CacheTrace
+{
+    public CacheOutcome? Outcome { get; private set; }
+
+    public void Record(CacheOutcome outcome)
+    {
+        if (Outcome is null || outcome > Outcome) Outcome = outcome;
+    }
+}

@@ -1,0 +1,33 @@
+using System.Globalization;
+
+namespace Shop.Application.Caching;
+
+/// <summary>
+/// Every cache key is built here and nowhere else. The part in braces is a Redis Cluster hash tag: keys that
+/// share it live in one slot, so a user's profile and preferences can be read with one MGET, and a key's lock
+/// and its value can be handled by one Lua script. Ids are validated integers, so no key can be injected.
+/// </summary>
+public static class CacheKeys
+{
+    public static class EntryTypes
+    {
+        public const string Product = "product";
+        public const string Pricing = "pricing";
+        public const string CategoryPage = "category-page";
+        public const string Profile = "profile";
+        public const string Preferences = "preferences";
+    }
+
+    public static CacheKey Product(int id) => new($"{{product:{I(id)}}}", EntryTypes.Product, "Product", id);
+
+    public static CacheKey Pricing(int productId) => new($"{{product:{I(productId)}}}:pricing", EntryTypes.Pricing, "Product", productId);
+
+    public static CacheKey CategoryPage(int categoryId, int page, int pageSize) =>
+        new($"{{category:{I(categoryId)}}}:products:p{I(page)}:s{I(pageSize)}", EntryTypes.CategoryPage, "Category", categoryId);
+
+    public static CacheKey Profile(int userId) => new($"{{user:{I(userId)}}}:profile", EntryTypes.Profile, "User", userId);
+
+    public static CacheKey Preferences(int userId) => new($"{{user:{I(userId)}}}:preferences", EntryTypes.Preferences, "User", userId);
+
+    private static string I(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

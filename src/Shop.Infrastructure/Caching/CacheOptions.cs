@@ -1,0 +1,62 @@
+namespace Shop.Infrastructure.Caching;
+
+/// <summary>The <c>Cache</c> configuration section (every key is documented in the README).</summary>
+public sealed class CacheOptions
+{
+    public const string Section = "Cache";
+
+    /// <summary>false: no caching at all, every read goes to PostgreSQL (for comparisons).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>First part of every Redis key and of the pub/sub channel: <c>{KeyPrefix}:v1:…</c>.</summary>
+    public string KeyPrefix { get; set; } = "shop";
+
+    public bool L1Enabled { get; set; } = true;
+
+    /// <summary>L1 (in-process) lifetime: short, since another instance's write reaches L1 only by invalidation.</summary>
+    public TimeSpan L1Ttl { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Most entries L1 holds; the least recently used are compacted away beyond it.</summary>
+    public long L1SizeLimit { get; set; } = 10_000;
+
+    /// <summary>Redis (L2) lifetime per entry type; see <c>CacheKeys.EntryTypes</c>.</summary>
+    public Dictionary<string, TimeSpan> Ttl { get; set; } = new()
+    {
+        ["product"] = TimeSpan.FromMinutes(10),
+        ["pricing"] = TimeSpan.FromMinutes(10),
+        ["category-page"] = TimeSpan.FromMinutes(5),
+        ["profile"] = TimeSpan.FromMinutes(10),
+        ["preferences"] = TimeSpan.FromMinutes(10),
+    };
+
+    public TimeSpan DefaultTtl { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Each TTL is multiplied by a random factor in [1 − Jitter, 1 + Jitter].</summary>
+    public double Jitter { get; set; } = 0.10;
+
+    /// <summary>How long "this id does not exist" is remembered.</summary>
+    public TimeSpan NegativeTtl { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Json (System.Text.Json, source-generated) or MessagePack.</summary>
+    public string Serializer { get; set; } = "Json";
+
+    /// <summary>StackExchange.Redis sync and async timeout: how long a request may wait for Redis before failing open.</summary>
+    public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Cross-instance stampede lock on misses (single-flight within an instance is always on).</summary>
+    public bool StampedeLock { get; set; } = true;
+
+    /// <summary>A crashed lock owner's lock expires after this.</summary>
+    public TimeSpan LockTtl { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long other instances wait for the owner's value before loading themselves.</summary>
+    public TimeSpan LockWait { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Consecutive Redis failures that open the circuit breaker.</summary>
+    public int BreakerFailureThreshold { get; set; } = 3;
+
+    /// <summary>How long the breaker stays open before one probe call is let through.</summary>
+    public TimeSpan BreakerOpenDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan TtlFor(string entryType) => Ttl.TryGetValue(entryType, out var ttl) ? ttl : DefaultTtl;
+}

@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace Shop.Infrastructure.Caching;
+
+/// <summary>
+/// Fail-open access to Redis for the cache: every call goes through the <see cref="RedisCircuitBreaker"/> and the
+/// short timeout of <c>Cache:RedisTimeout</c>, and never throws. A failed read is a miss, a failed write is
+/// dropped. Guarantees: a Redis outage, slowness or OOM refusal never fails a request PostgreSQL can serve.
+/// Does not: make writes durable (they are cache fills; losing one costs a later miss). OOM and other server
+/// errors prove Redis is up, so they do not trip the breaker.
+/// </summary>
+public sealed partial class FailOpenRedis(IConnectionMultiplexer redis, RedisCircuitBreaker breaker, ILogger<FailOpenRedis> logger)
+{
+    public IConnectionMultiplexer Multiplexer => redis;
+
+    public IDatabase Database => redis.GetDatabase();
+
+    public async Task<(bool Ok, T Result)> TryAsync<T>(Func<IDatabase, Task<T>> call)
+    {
+        if (!breaker.AllowRequest()) return (false, default!);
+        try
+        {
+            var result = await call(Database);
+            breaker.OnSuccess();
+            return (true, result);
+        }
+        catch (Exception ex) when (IsRedisFault(ex))
+        {
+            Record(ex);
+            return (false, default!);
+        }
+    }
+
+    /// <summary>Starts a write without waiting for it: the response does not pay a round trip for a cache fill.</summary>
+    public void FireAndForget(Func<IDatabase, Task> call)
+    {
+        if (!breaker.AllowRequest()) return;
+        Task task;
+        try
+        {
+            task = call(Database);
+        }
+        catch (Exception ex) when (IsRedisFault(ex))
+        {
+            Record(ex);
+            return;
+        }
+        task.ContinueWith(t =>
+        {
+            if (t.Exception?.InnerException is { } ex) Record(ex);
+            else breaker.OnSuccess();
+        }, TaskScheduler.Default);
+    }
+
+    private void Record(Exception ex)
+    {
+        if (ex is RedisServerException)
+        {
+            breaker.OnSuccess(); // Redis answered (e.g. OOM under noeviction): it is up, this call just failed
+            LogServerError(ex.Message);
+            return;
+        }
+        breaker.OnFailure(ex);
+    }
+
+    private static bool IsRedisFault(Exception ex) => ex is RedisException or TimeoutException or ObjectDisposedException;
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Redis refused a cache call: {Message}")]
+    private partial void LogServerError(string message);
+}
