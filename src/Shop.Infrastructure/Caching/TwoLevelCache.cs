@@ -49,6 +49,9 @@ public sealed class TwoLevelCache(
     private async Task<Loaded<T>> LoadAsync<T>(CacheKey key, string physical, Func<CancellationToken, ValueTask<T?>> load, bool redisOk)
         where T : class
     {
+        // A flight that just ended may have filled L1 after this caller looked (double-checked).
+        if (l1.TryGet(physical, out var filled)) return new Loaded<T>(filled as T, CacheOutcome.L1);
+
         // The shared load runs for every waiting caller, so no single caller's cancellation may stop it.
         var ct = CancellationToken.None;
         if (!redisOk || !_options.StampedeLock)
@@ -60,14 +63,13 @@ public sealed class TwoLevelCache(
 
         var token = Guid.NewGuid().ToString("N");
         var (ok, attempt) = await redis.TryAsync(db => RedisLock.GetOrAcquireAsync(db, physical, token, _options.LockTtl));
-        if (ok && !attempt.Value.IsNull) return new Loaded<T>(Remember<T>(key, physical, attempt.Value), CacheOutcome.L2);
-
         if (ok && !attempt.Acquired)
         {
-            // Another instance holds the lock and is loading: wait (bounded) for its value, then give up and load.
-            var waited = await WaitForValueAsync(physical);
-            if (!waited.IsNull) return new Loaded<T>(Remember<T>(key, physical, waited), CacheOutcome.L2);
+            // Another instance holds the lock and is loading: wait (bounded) for its value. If the owner died, its
+            // lock expires and we take it over; if the wait runs out, we load without the lock.
+            attempt = attempt.Value.IsNull ? await WaitForValueOrLockAsync(physical, token) : attempt;
         }
+        if (!attempt.Value.IsNull) return new Loaded<T>(Remember<T>(key, physical, attempt.Value), CacheOutcome.L2);
 
         T? loaded;
         try
@@ -76,11 +78,11 @@ public sealed class TwoLevelCache(
         }
         catch
         {
-            if (ok && attempt.Acquired) redis.FireAndForget(db => RedisLock.ReleaseAsync(db, physical, token));
+            if (attempt.Acquired) redis.FireAndForget(db => RedisLock.ReleaseAsync(db, physical, token));
             throw;
         }
 
-        if (ok && attempt.Acquired)
+        if (attempt.Acquired)
         {
             var (bytes, ttl) = Encode(key, loaded);
             l1.Set(physical, loaded, loaded is null);
@@ -93,19 +95,20 @@ public sealed class TwoLevelCache(
         return new Loaded<T>(loaded, CacheOutcome.Miss);
     }
 
-    private async Task<RedisValue> WaitForValueAsync(string physical)
+    /// <summary>Polls with backoff (2 ms doubling to 50 ms) until the value appears, the lock frees up, or LockWait ends.</summary>
+    private async Task<RedisLock.Attempt> WaitForValueOrLockAsync(string physical, string token)
     {
         var deadline = DateTime.UtcNow + _options.LockWait;
         var delay = TimeSpan.FromMilliseconds(2);
         while (DateTime.UtcNow < deadline)
         {
             await Task.Delay(delay);
-            var (ok, value) = await redis.TryAsync(db => db.StringGetAsync(physical));
+            var (ok, attempt) = await redis.TryAsync(db => RedisLock.GetOrAcquireAsync(db, physical, token, _options.LockTtl));
             if (!ok) break;
-            if (!value.IsNull) return value;
+            if (attempt.Acquired || !attempt.Value.IsNull) return attempt;
             delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 50));
         }
-        return RedisValue.Null;
+        return default;
     }
 
     public async ValueTask<CacheBatchResult<T>> GetManyAsync<T>(IReadOnlyList<CacheKey> keys, CancellationToken cancellationToken)

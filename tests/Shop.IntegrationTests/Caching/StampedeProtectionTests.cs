@@ -1,0 +1,71 @@
+using System.Net;
+using Shop.Infrastructure.Caching;
+using Shop.IntegrationTests.Infrastructure;
+
+namespace Shop.IntegrationTests.Caching;
+
+/// <summary>Single-flight within an instance and the Redis lock across instances: one database load per cold key.</summary>
+public sealed class StampedeProtectionTests(ShopApp app) : IClassFixture<ShopApp>
+{
+    [Fact]
+    public async Task Thousand_concurrent_reads_of_a_cold_product_load_it_once()
+    {
+        var client = app.Anonymous();
+        var before = app.Api.Sql.Count;
+        var responses = await Task.WhenAll(Enumerable.Range(0, 1000).Select(_ => client.Get("/api/products/201")));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(1, app.Api.Sql.Count - before);
+    }
+
+    [Fact]
+    public async Task Thousand_concurrent_reads_over_two_instances_load_it_once()
+    {
+        var second = app.StartInstance();
+        var a = app.Anonymous();
+        var b = app.Anonymous(second);
+        var before = app.Api.Sql.Count + second.Sql.Count;
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 1000).Select(i => (i % 2 == 0 ? a : b).Get("/api/products/202")));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(1, app.Api.Sql.Count + second.Sql.Count - before);
+    }
+
+    [Fact]
+    public async Task The_lock_cannot_be_released_by_a_non_owner()
+    {
+        var key = $"{app.KeyPrefix}:v1:{{product:203}}";
+        Assert.True(await RedisLock.AcquireAsync(app.Redis, key, "owner", TimeSpan.FromSeconds(30)));
+
+        var released = (long)await RedisLock.ReleaseAsync(app.Redis, key, "intruder");
+
+        Assert.Equal(0, released);
+        Assert.Equal("owner", (string?)await app.Redis.StringGetAsync(RedisKeyspace.LockKey(key)));
+        Assert.Equal(1, (long)await RedisLock.ReleaseAsync(app.Redis, key, "owner"));
+        Assert.False(await app.Redis.KeyExistsAsync(RedisKeyspace.LockKey(key)));
+    }
+
+    [Fact]
+    public async Task A_crashed_owners_lock_expires_and_a_reader_takes_over()
+    {
+        // Another "instance" took the lock for product 204 and died without releasing it.
+        var key = $"{app.KeyPrefix}:v1:{{product:204}}";
+        Assert.True(await RedisLock.AcquireAsync(app.Redis, key, "dead-instance", TimeSpan.FromMilliseconds(300)));
+
+        var before = app.Api.Sql.Count;
+        var started = DateTime.UtcNow;
+        var response = await app.Anonymous().GetOk("/api/products/204");
+        var waited = DateTime.UtcNow - started;
+
+        Assert.Equal("MISS", response.CacheHeader());
+        Assert.Equal(1, app.Api.Sql.Count - before);
+        // It waited for the dead owner's lock to expire (300 ms), not for the whole LockWait (2 s).
+        Assert.InRange(waited.TotalMilliseconds, 250, 1500);
+        // The new owner stores the value and releases its lock in one script, off the response's critical path.
+        for (var i = 0; i < 100 && await app.Redis.KeyExistsAsync(RedisKeyspace.LockKey(key)); i++)
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        Assert.False(await app.Redis.KeyExistsAsync(RedisKeyspace.LockKey(key)));
+        Assert.True(await app.Redis.KeyExistsAsync(key));
+    }
+}
