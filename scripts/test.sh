@@ -1,0 +1,262 @@
+#!/usr/bin/env bash
+# Quick-start "test": everything CI checks, on a laptop or a fresh Debian 12 machine.
+#   scripts/test.sh
+#
+#   1. PostgreSQL + Redis up (scripts/services.sh start; installs redis-server with apt when missing)
+#   2. dotnet tool restore, one Release build of Shop.sln
+#   3. dotnet test (Microsoft.Testing.Platform), output kept in artifacts/test-logs/dotnet-test.log
+#   4. the API in the background on a free port (5099 up) against its own database (shop_http, recreated
+#      each run: migrations + demo seed at startup) and its own Redis key prefix; every http/*.http file
+#      run against it with httpyac; the API stopped again
+#   5. docker-compose.yml validated with `docker-compose config -q` (no engine needed)
+#
+# Counting: every test MTP reports, every httpyac request and the compose check count once. The last line is
+# always `N passed, N failed` (CI reads it); the exit code is 0 only when nothing failed. A step that cannot
+# run at all (build, API start, tool install) counts as one failure.
+#
+# Environment knobs: SHOP_TEST_API_PORT (first port tried, default 5099), SHOP_HTTP_DB (default shop_http),
+# plus SHOP_PG_PORT / SHOP_REDIS_PORT / SHOP_DATA_DIR understood by scripts/services.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+HTTPYAC_VERSION=6.16.7
+HTTPYAC_DIR=$ROOT/.tools/httpyac
+HTTPYAC=$HTTPYAC_DIR/node_modules/.bin/httpyac
+LOGS=$ROOT/artifacts/test-logs
+RUN_DIR=$ROOT/.tools/run
+API_PID_FILE=$RUN_DIR/api-test.pid
+HTTP_DB=${SHOP_HTTP_DB:-shop_http}
+FIRST_PORT=${SHOP_TEST_API_PORT:-5099}
+mkdir -p "$LOGS" "$RUN_DIR"
+
+passed=0
+failed=0
+failures=()
+api_pid=""
+bg_pids=()
+started=$SECONDS
+
+section() { printf '\n==> %s\n' "$*"; }
+note() { printf '    %s\n' "$*"; }
+record_failure() { failed=$((failed + 1)); failures+=("$1"); printf '    FAILED: %s\n' "$1"; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+stop_api() {
+  [ -n "$api_pid" ] || return 0
+  if kill -0 "$api_pid" 2>/dev/null; then
+    kill "$api_pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$api_pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$api_pid" 2>/dev/null || true
+  fi
+  wait "$api_pid" 2>/dev/null || true
+  rm -f "$API_PID_FILE"
+  api_pid=""
+}
+
+# Runs on every exit, including an unexpected one under `set -e`, so the closing line is always printed.
+finish() {
+  local rc=$?
+  set +e
+  stop_api
+  # Let a background npm/apt install finish rather than leave a half-configured dpkg behind.
+  for pid in "${bg_pids[@]}"; do wait "$pid" 2>/dev/null; done
+  if [ "$rc" != 0 ] && [ "$failed" = 0 ]; then
+    failures+=("test.sh stopped early (exit $rc); see the output above")
+    failed=1
+  fi
+  section "Summary ($((SECONDS - started)) s)"
+  for f in "${failures[@]}"; do note "failed: $f"; done
+  echo "$passed passed, $failed failed"
+  [ "$failed" = 0 ] && exit 0 || exit 1
+}
+trap finish EXIT
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+http_ok() { node -e 'fetch(process.argv[1]).then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$1" 2>/dev/null; }
+
+# Value of one key in an Npgsql connection string ("Host=...;Port=...").
+cs_get() { tr ';' '\n' <<<"$1" | awk -F= -v k="$2" 'tolower($1) == tolower(k) { sub(/^[^=]*=/, ""); print; exit }'; }
+
+find_psql() {
+  command -v psql 2>/dev/null && return
+  local p; for p in /usr/lib/postgresql/*/bin/psql; do [ -x "$p" ] && { echo "$p"; return; }; done
+  return 1
+}
+
+ensure_httpyac() {
+  if [ -x "$HTTPYAC" ] && grep -q "\"version\": \"$HTTPYAC_VERSION\"" "$HTTPYAC_DIR/node_modules/httpyac/package.json" 2>/dev/null; then
+    echo "httpyac $HTTPYAC_VERSION already in .tools/httpyac"
+    return 0
+  fi
+  npm install --no-save --no-audit --no-fund --loglevel=error --prefix "$HTTPYAC_DIR" "httpyac@$HTTPYAC_VERSION"
+}
+
+ensure_compose() {
+  command -v docker-compose >/dev/null 2>&1 && { echo "docker-compose already installed"; return 0; }
+  export DEBIAN_FRONTEND=noninteractive
+  # Try with the package lists we have (services.sh may have just refreshed them), refresh only if that fails.
+  as_root apt-get install -y -qq --no-install-recommends docker-compose >/dev/null 2>&1 \
+    || { as_root apt-get update -qq && as_root apt-get install -y -qq --no-install-recommends docker-compose >/dev/null; }
+  command -v docker-compose >/dev/null 2>&1
+}
+
+# --- 1. services ---------------------------------------------------------------------------------------------
+section "Services: PostgreSQL and Redis"
+scripts/services.sh start
+eval "$(scripts/services.sh env)"
+export ConnectionStrings__Postgres ConnectionStrings__Redis
+
+# Tool installs that only need the network run in the background while .NET builds.
+rm -f "$LOGS"/*.rc
+(rc=0; ensure_httpyac >"$LOGS/httpyac-install.log" 2>&1 || rc=$?; echo "$rc" >"$LOGS/httpyac-install.rc") &
+bg_pids+=($!); httpyac_job=$!
+(rc=0; ensure_compose >"$LOGS/compose-install.log" 2>&1 || rc=$?; echo "$rc" >"$LOGS/compose-install.rc") &
+bg_pids+=($!); compose_job=$!
+
+# --- 2. build ------------------------------------------------------------------------------------------------
+section "dotnet tool restore + Release build"
+build_ok=1
+dotnet tool restore >"$LOGS/tool-restore.log" 2>&1 || { cat "$LOGS/tool-restore.log"; record_failure "dotnet tool restore"; }
+t0=$SECONDS
+if dotnet build Shop.sln -c Release -nologo -v:q 2>&1 | tee "$LOGS/build.log"; then
+  note "build ok ($((SECONDS - t0)) s)"
+else
+  build_ok=0
+  record_failure "dotnet build Shop.sln -c Release"
+fi
+
+# --- 3. dotnet test ------------------------------------------------------------------------------------------
+if [ "$build_ok" = 1 ]; then
+  section "dotnet test (Release, Microsoft.Testing.Platform)"
+  t0=$SECONDS
+  set +e
+  dotnet test --solution Shop.sln -c Release --no-build 2>&1 | tee "$LOGS/dotnet-test.log"
+  test_rc=${PIPESTATUS[0]}
+  set -e
+  # MTP closes with "Test run summary: ..." and indented "total: / failed: / succeeded: / skipped:" lines
+  # (one block for the whole solution with --solution, one per project otherwise). Sum the blocks after the
+  # last "Test run summary" line if there is one, else every block in the log.
+  counts=$(sed 's/\x1b\[[0-9;]*[A-Za-z]//g' "$LOGS/dotnet-test.log" | awk '
+    /Test run summary/ { t = f = s = 0 }
+    /^[[:space:]]*total:[[:space:]]*[0-9]+[[:space:]]*$/     { t += $2 }
+    /^[[:space:]]*failed:[[:space:]]*[0-9]+[[:space:]]*$/    { f += $2 }
+    /^[[:space:]]*succeeded:[[:space:]]*[0-9]+[[:space:]]*$/ { s += $2 }
+    END { print t + 0, f + 0, s + 0 }')
+  read -r t_total t_failed t_succeeded <<<"$counts"
+  passed=$((passed + t_succeeded))
+  failed=$((failed + t_failed))
+  [ "$t_failed" = 0 ] || failures+=("$t_failed dotnet test(s)")
+  note "dotnet test: total $t_total, succeeded $t_succeeded, failed $t_failed (exit $test_rc, $((SECONDS - t0)) s)"
+  # Exit codes (https://aka.ms/testingplatform/exitcodes), per project ("Exit code: N") and overall:
+  # 2 = a test failed (counted above), 8 = a project ran zero tests (a warning here: projects exist before
+  # their tests do), 1 = the overall code when projects ended differently (e.g. 2 and 8). Anything else
+  # (crashed test host, bad arguments...) is a failure the counts above do not show.
+  codes=$(sed 's/\x1b\[[0-9;]*[A-Za-z]//g' "$LOGS/dotnet-test.log" \
+    | sed -n 's/^[[:space:]]*Exit code: \([0-9]\+\).*/\1/p'; echo "$test_rc")
+  for code in $codes; do
+    case $code in
+      0 | 8) ;;
+      1 | 2) [ "$t_failed" != 0 ] || { record_failure "dotnet test exited $code but reported no failed test"; break; } ;;
+      *) record_failure "dotnet test exited $code (see artifacts/test-logs/dotnet-test.log)"; break ;;
+    esac
+  done
+  grep -q 'Zero tests ran' "$LOGS/dotnet-test.log" && note "warning: a test project ran zero tests (exit code 8, not counted as a failure)"
+fi
+
+# --- 4. http/*.http against a running API --------------------------------------------------------------------
+section "HTTP requests (httpyac) against the API"
+wait "$httpyac_job" || true
+httpyac_ok=1
+if [ "$(cat "$LOGS/httpyac-install.rc" 2>/dev/null)" != 0 ]; then
+  cat "$LOGS/httpyac-install.log"
+  record_failure "installing httpyac $HTTPYAC_VERSION with npm"
+  httpyac_ok=0
+fi
+
+if [ "$build_ok" = 1 ] && [ "$httpyac_ok" = 1 ]; then
+  # A database of its own, recreated so every run starts from the same demo seed.
+  pg_host=$(cs_get "$ConnectionStrings__Postgres" Host); pg_port=$(cs_get "$ConnectionStrings__Postgres" Port)
+  pg_user=$(cs_get "$ConnectionStrings__Postgres" Username); pg_pass=$(cs_get "$ConnectionStrings__Postgres" Password)
+  if psql=$(find_psql); then
+    PGPASSWORD=$pg_pass "$psql" -h "$pg_host" -p "${pg_port:-5432}" -U "$pg_user" -d postgres -v ON_ERROR_STOP=1 -q \
+      -c "DROP DATABASE IF EXISTS $HTTP_DB WITH (FORCE)" -c "CREATE DATABASE $HTTP_DB"
+  else
+    note "psql not found: the API creates $HTTP_DB itself when it migrates"
+  fi
+  http_cs=$(sed -E "s/(^|;)Database=[^;]*/\1Database=$HTTP_DB/I" <<<"$ConnectionStrings__Postgres")
+  # Its own Redis key prefix, emptied too: entries cached by the previous run describe rows of the database
+  # just dropped (product 2001 of the last run is not product 2001 of this one).
+  key_prefix=shophttp
+  redis_hostport=${ConnectionStrings__Redis%%,*}
+  if command -v redis-cli >/dev/null 2>&1 && [[ $redis_hostport == *:* ]]; then
+    rcli=(redis-cli -h "${redis_hostport%:*}" -p "${redis_hostport##*:}")
+    "${rcli[@]}" --scan --pattern "$key_prefix:*" | xargs -r -n 500 "${rcli[@]}" unlink >/dev/null || true
+  else
+    key_prefix=shophttp-$(date +%s)-$$ # no redis-cli here: a prefix no earlier run used
+  fi
+
+  port=$FIRST_PORT
+  while port_in_use "$port"; do port=$((port + 1)); done
+  base_url=http://127.0.0.1:$port
+  note "API on $base_url, database $HTTP_DB, Redis key prefix $key_prefix (log: artifacts/test-logs/http-api.log)"
+  # The built dll runs from the project directory, so its content root (appsettings*.json) is the same as `dotnet run`.
+  (cd src/Shop.Api && ASPNETCORE_ENVIRONMENT=Development ConnectionStrings__Postgres="$http_cs" Cache__KeyPrefix="$key_prefix" \
+    exec dotnet bin/Release/net10.0/Shop.Api.dll --urls "$base_url" >"$LOGS/http-api.log" 2>&1 </dev/null) &
+  api_pid=$!
+  echo "$api_pid" >"$API_PID_FILE"
+
+  t0=$SECONDS
+  api_up=0
+  for _ in $(seq 120); do
+    kill -0 "$api_pid" 2>/dev/null || break
+    if http_ok "$base_url/health/live"; then api_up=1; break; fi
+    sleep 0.5
+  done
+  if [ "$api_up" = 1 ]; then
+    note "API live after $((SECONDS - t0)) s"
+    for file in http/*.http; do
+      name=$(basename "$file" .http)
+      echo "--- $file"
+      set +e
+      "$HTTPYAC" send "$file" --all --env dev --var "baseUrl=$base_url" \
+        --output short --output-failed exchange --filter only-failed --no-color 2>&1 | tee "$LOGS/http-$name.log"
+      rc=${PIPESTATUS[0]}
+      set -e
+      # httpyac ends with "N requests processed (X succeeded, Y failed, Z errored)".
+      line=$(grep -E '^[0-9]+ requests? processed' "$LOGS/http-$name.log" | tail -n 1 || true)
+      if [ -z "$line" ]; then
+        record_failure "$file: httpyac printed no summary (exit $rc)"
+        continue
+      fi
+      total=$(sed -E 's/^([0-9]+) request.*/\1/' <<<"$line")
+      ok=$(grep -oE '[0-9]+ succeeded' <<<"$line" | grep -oE '[0-9]+' || echo 0)
+      passed=$((passed + ok))
+      if [ $((total - ok)) -gt 0 ]; then
+        failed=$((failed + total - ok)); failures+=("$((total - ok)) request(s) in $file")
+      elif [ "$rc" != 0 ]; then
+        record_failure "$file: httpyac exited $rc"
+      fi
+    done
+  else
+    tail -n 40 "$LOGS/http-api.log"
+    record_failure "the API did not answer $base_url/health/live within 60 s"
+  fi
+  stop_api
+elif [ "$build_ok" != 1 ]; then
+  note "skipped: the build failed"
+fi
+
+# --- 5. docker-compose.yml -----------------------------------------------------------------------------------
+section "docker-compose.yml (docker-compose config -q)"
+wait "$compose_job" || true
+if [ "$(cat "$LOGS/compose-install.rc" 2>/dev/null)" != 0 ]; then
+  cat "$LOGS/compose-install.log"
+  record_failure "installing docker-compose with apt"
+elif docker-compose -f docker-compose.yml config -q; then
+  note "docker-compose.yml is valid ($(docker-compose version --short 2>/dev/null))"
+  passed=$((passed + 1))
+else
+  record_failure "docker-compose -f docker-compose.yml config -q"
+fi
