@@ -187,7 +187,7 @@ if [ "$api_ok" = 1 ] && [ "$httpyac_ok" = 1 ]; then
   pg_host=$(cs_get "$ConnectionStrings__Postgres" Host); pg_port=$(cs_get "$ConnectionStrings__Postgres" Port)
   pg_user=$(cs_get "$ConnectionStrings__Postgres" Username); pg_pass=$(cs_get "$ConnectionStrings__Postgres" Password)
   if psql=$(find_psql); then
-    PGPASSWORD=$pg_pass "$psql" -h "$pg_host" -p "${pg_port:-5432}" -U "$pg_user" -d postgres -v ON_ERROR_STOP=1 -q \
+    PGPASSWORD=$pg_pass PGOPTIONS="-c client_min_messages=warning" "$psql" -h "$pg_host" -p "${pg_port:-5432}" -U "$pg_user" -d postgres -v ON_ERROR_STOP=1 -q \
       -c "DROP DATABASE IF EXISTS $HTTP_DB WITH (FORCE)" -c "CREATE DATABASE $HTTP_DB"
   else
     note "psql not found: the API creates $HTTP_DB itself when it migrates"
