@@ -22,10 +22,10 @@ public static class ApiAssert
     public static Task<HttpResponseMessage> Put(this HttpClient client, string url, object body) => client.PutAsJsonAsync(url, body, Ct);
 
     /// <summary>Sends <paramref name="json"/> verbatim (for malformed or oversized bodies).</summary>
-    public static Task<HttpResponseMessage> SendRaw(this HttpClient client, HttpMethod method, string url, string json)
+    public static async Task<HttpResponseMessage> SendRaw(this HttpClient client, HttpMethod method, string url, string json)
     {
         using var request = new HttpRequestMessage(method, url) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-        return client.SendAsync(request, Ct);
+        return await client.SendAsync(request, Ct);
     }
 
     /// <summary>Asserts the status (showing the body when it differs) and returns the parsed JSON body.</summary>
