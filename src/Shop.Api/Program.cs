@@ -26,6 +26,8 @@ builder.Services.AddMediator(options =>
         typeof(CachePrefetchBehaviour<,>),
         typeof(CacheAsideBehaviour<,>),
         typeof(CacheAsideBatchBehaviour<,>),
+        typeof(CacheInvalidationBehaviour<,>),
+        typeof(WriteThroughBehaviour<,>),
     ];
 });
 

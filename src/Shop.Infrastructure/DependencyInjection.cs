@@ -18,7 +18,9 @@ public static class DependencyInjection
         services.Configure<CacheOptions>(section);
         var cache = section.Get<CacheOptions>() ?? new CacheOptions();
 
-        services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(RedisConnection.Options(configuration, cache.RedisTimeout)));
+        services.AddSingleton<CacheInstance>();
+        services.AddSingleton<IConnectionMultiplexer>(sp =>
+            ConnectionMultiplexer.Connect(RedisConnection.Options(configuration, cache.RedisTimeout, sp.GetRequiredService<CacheInstance>())));
         services.AddSingleton<RedisKeyspace>();
         services.AddSingleton<L1Cache>();
         services.AddSingleton<SingleFlight>();
@@ -32,6 +34,9 @@ public static class DependencyInjection
             _ => throw new InvalidOperationException($"Cache:Serializer must be Json, MessagePack or MessagePackLz4, not '{cache.Serializer}'."),
         });
         services.AddScoped<ICache, TwoLevelCache>();
+        services.AddSingleton<CacheInvalidationBus>();
+        services.AddHostedService(sp => sp.GetRequiredService<CacheInvalidationBus>());
+        if (cache.KeyspaceNotifications) services.AddHostedService<KeyspaceInvalidation>();
     }
 
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)

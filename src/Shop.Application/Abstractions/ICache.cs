@@ -29,14 +29,32 @@ public interface ICache
         where T : class;
 
     /// <summary>
-    /// Reads many keys: L1 first, then all the rest from Redis in one round trip; returns the keys still missing
-    /// (to load from the database). Found and known-absent keys are in <see cref="CacheBatchResult{T}.Found"/> (absent as null).
+    /// Reads many keys: L1 first, then all the rest from Redis in one round trip. Found and known-absent keys are in
+    /// <see cref="CacheBatchResult{T}.Found"/> (absent as null); the fill leases of the keys still missing are taken
+    /// (one more pipelined round trip) so that <see cref="SetMany{T}"/> can store what the database returns.
     /// </summary>
     ValueTask<CacheBatchResult<T>> GetManyAsync<T>(IReadOnlyList<CacheKey> keys, CancellationToken cancellationToken)
         where T : class;
 
-    /// <summary>Stores freshly loaded values (absent as null) in L1 and, without waiting for it, in Redis.</summary>
+    /// <summary>
+    /// Stores the values a batch loaded (absent as null) in L1 and, without waiting for it, in Redis for the keys whose
+    /// lease <see cref="GetManyAsync{T}"/> took and no write has revoked since.
+    /// </summary>
     void SetMany<T>(IReadOnlyList<KeyValuePair<CacheKey, T?>> entries)
+        where T : class;
+
+    /// <summary>
+    /// Deletes the keys and groups in Redis (one pipelined round trip, together with the pub/sub message) and drops
+    /// them from every instance's L1. Each key's fill lease is revoked too, so a read that loaded older data before
+    /// this write cannot store it afterwards.
+    /// </summary>
+    ValueTask InvalidateAsync(CacheInvalidation invalidation, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores a value just committed to the database: in Redis only if the entry there is absent or older
+    /// (compare-and-set on <paramref name="version"/>), in this instance's L1, and drops it from the others' L1.
+    /// </summary>
+    ValueTask WriteThroughAsync<T>(CacheKey key, T value, long version, CancellationToken cancellationToken)
         where T : class;
 
     /// <summary>Fetches keys that will be read next in this request (one round trip), so the reads hit memory.</summary>

@@ -23,7 +23,15 @@ public static class CacheKeys
     public static CacheKey Pricing(int productId) => new($"{{product:{I(productId)}}}:pricing", EntryTypes.Pricing, "Product", productId);
 
     public static CacheKey CategoryPage(int categoryId, int page, int pageSize) =>
-        new($"{{category:{I(categoryId)}}}:products:p{I(page)}:s{I(pageSize)}", EntryTypes.CategoryPage, "Category", categoryId);
+        new($"{{category:{I(categoryId)}}}:products:p{I(page)}:s{I(pageSize)}", EntryTypes.CategoryPage, "Category", categoryId,
+            CategoryPages(categoryId));
+
+    /// <summary>The group of every cached page of one category's listing (a Redis set of its keys, same hash tag).</summary>
+    public static string CategoryPages(int categoryId) => $"{{category:{I(categoryId)}}}:pages";
+
+    /// <summary>Everything a change to one product makes stale: its page, its pricing, its category's listing pages.</summary>
+    public static CacheInvalidation ProductChanged(int productId, int categoryId) =>
+        new([Product(productId), Pricing(productId)], [CategoryPages(categoryId)]);
 
     public static CacheKey Profile(int userId) => new($"{{user:{I(userId)}}}:profile", EntryTypes.Profile, "User", userId);
 

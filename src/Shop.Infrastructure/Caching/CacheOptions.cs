@@ -58,5 +58,12 @@ public sealed class CacheOptions
     /// <summary>How long the breaker stays open before one probe call is let through.</summary>
     public TimeSpan BreakerOpenDuration { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Also drop L1 entries when Redis itself deletes, expires or evicts a key (a DEL from redis-cli, say), through
+    /// keyspace notifications. Costs: Redis publishes an event for every such change in the database, to every
+    /// instance; the app sets notify-keyspace-events (needs allowAdmin) or expects it set.
+    /// </summary>
+    public bool KeyspaceNotifications { get; set; }
+
     public TimeSpan TtlFor(string entryType) => Ttl.TryGetValue(entryType, out var ttl) ? ttl : DefaultTtl;
 }

@@ -9,13 +9,14 @@ namespace Shop.Infrastructure.Caching;
 /// </summary>
 internal static class RedisConnection
 {
-    public static ConfigurationOptions Options(IConfiguration configuration, TimeSpan timeout)
+    public static ConfigurationOptions Options(IConfiguration configuration, TimeSpan timeout, CacheInstance instance)
     {
         var text = configuration.GetConnectionString("Redis")
             ?? throw new InvalidOperationException("ConnectionStrings:Redis is not set.");
         var options = ConfigurationOptions.Parse(text);
         options.AbortOnConnectFail = false;
-        options.ClientName ??= "shop-api";
+        // Unique per process, so CLIENT LIST tells instances apart (and a test can kill one's subscription).
+        options.ClientName = $"shop-{instance.Id}";
         // Cache:RedisTimeout bounds how long a request can wait on Redis before it fails open.
         options.SyncTimeout = options.AsyncTimeout = (int)timeout.TotalMilliseconds;
         return options;

@@ -29,5 +29,8 @@ public sealed class RedisKeyspace
 
     public string Key(CacheKey key) => Root + key.Value;
 
+    /// <summary>The Redis set that lists a group's keys, e.g. <c>shop:v1:{category:3}:pages</c>.</summary>
+    public string Group(string group) => Root + group;
+
     public static string LockKey(string physicalKey) => physicalKey + ":lock";
 }

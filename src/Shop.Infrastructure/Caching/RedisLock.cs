@@ -3,11 +3,12 @@ using StackExchange.Redis;
 namespace Shop.Infrastructure.Caching;
 
 /// <summary>
-/// Distributed stampede lock: <c>SET lock token NX PX ttl</c>. Guarantees: only the owner (the caller that holds
-/// the random token) can release it, with a compare-and-delete in one Lua script; a crashed owner's lock expires
-/// after its TTL. Does not: fence a paused owner whose lock expired meanwhile (the worst case is a second database
-/// load, never a wrong value, since every writer stores a value it read itself). The value key and the lock key
-/// share a hash tag, so each script touches one Redis Cluster slot.
+/// Stampede lock and fill lease in one: <c>SET key:lock token NX PX ttl</c>. The owner loads from the database and
+/// stores the value only while it still holds the lock, so the lock doubles as a lease: an invalidation or a
+/// write-through deletes it, and a load that read the database before that write can no longer store its older
+/// value. Guarantees: only the owner (holder of the random token) releases it, by compare-and-delete in Lua; a
+/// crashed owner's lock expires after its TTL; value, lock and group key share a hash tag, so every script
+/// touches one Redis Cluster slot. Does not: fence a paused owner whose lock expired (the cost is one more load).
 /// </summary>
 public static class RedisLock
 {
@@ -24,10 +25,19 @@ public static class RedisLock
         return 0
         """;
 
-    /// <summary>Stores the loaded value and releases the lock (if still ours) in one round trip.</summary>
-    private const string SetAndReleaseScript = """
+    /// <summary>
+    /// Stores the loaded value and releases the lock, only if the lock is still ours (else an invalidation revoked
+    /// the lease: the value is older than the database, so it is dropped). KEYS[3], when given, is the group set
+    /// that lists the key for group invalidation. Returns 1 if stored.
+    /// </summary>
+    private const string SetIfLeaseHeldScript = """
+        if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
         redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-        if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
+        redis.call('DEL', KEYS[2])
+        if KEYS[3] then
+          redis.call('SADD', KEYS[3], KEYS[1])
+          if redis.call('PTTL', KEYS[3]) < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[3], ARGV[3]) end
+        end
         return 1
         """;
 
@@ -45,11 +55,12 @@ public static class RedisLock
     public static Task<RedisResult> ReleaseAsync(IDatabaseAsync db, string key, string token) =>
         db.ScriptEvaluateAsync(ReleaseScript, [RedisKeyspace.LockKey(key)], [token]);
 
-    public static Task<RedisResult> SetAndReleaseAsync(IDatabaseAsync db, string key, string token, byte[] value, TimeSpan ttl) =>
-        db.ScriptEvaluateAsync(SetAndReleaseScript,
-            [key, RedisKeyspace.LockKey(key)], [token, value, (long)ttl.TotalMilliseconds]);
+    public static Task<RedisResult> SetIfLeaseHeldAsync(IDatabaseAsync db, string key, string token, byte[] value, TimeSpan ttl, string? group) =>
+        db.ScriptEvaluateAsync(SetIfLeaseHeldScript,
+            group is null ? [key, RedisKeyspace.LockKey(key)] : [key, RedisKeyspace.LockKey(key), group],
+            [token, value, (long)ttl.TotalMilliseconds]);
 
-    /// <summary>Only for tests: take a lock with a given token.</summary>
+    /// <summary>Takes the lock without reading the value (batch fills take their leases this way, pipelined).</summary>
     public static Task<bool> AcquireAsync(IDatabaseAsync db, string key, string token, TimeSpan ttl) =>
         db.StringSetAsync(RedisKeyspace.LockKey(key), token, ttl, When.NotExists);
 }

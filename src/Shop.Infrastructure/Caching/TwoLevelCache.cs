@@ -10,20 +10,24 @@ namespace Shop.Infrastructure.Caching;
 /// The two-level cache behind the <see cref="ICache"/> port. A read tries L1 (this process's memory), then L2
 /// (Redis), then loads once (single-flight in-process, <see cref="RedisLock"/> across instances) and fills both.
 /// Guarantees: a hit never touches PostgreSQL; concurrent misses of one key cause one load per deployment
-/// unless the lock wait (<c>Cache:LockWait</c>) runs out; Redis faults degrade to L1 + PostgreSQL, never errors.
-/// Does not: keep L1s of different instances coherent by itself (that is invalidation's job; until then an L1
-/// entry lives at most <c>Cache:L1Ttl</c>). Scoped: it keeps one request's prefetched values.
+/// unless the lock wait (<c>Cache:LockWait</c>) runs out; a load that read the database before a write never
+/// stores its older value after that write (fill lease in Redis, epoch in L1); Redis faults degrade to L1 +
+/// PostgreSQL, never errors. Does not: keep other instances' L1 coherent by itself (<see cref="CacheInvalidationBus"/>
+/// does). Scoped: it keeps one request's prefetched values.
 /// </summary>
 public sealed class TwoLevelCache(
     L1Cache l1,
     FailOpenRedis redis,
     SingleFlight singleFlight,
     RedisKeyspace keyspace,
+    CacheInvalidationBus bus,
     ICacheSerializer serializer,
     IOptions<CacheOptions> options) : ICache
 {
     private readonly CacheOptions _options = options.Value;
     private Dictionary<string, RedisValue>? _prefetched;
+    private Dictionary<string, string>? _leases;
+    private long? _batchEpoch;
 
     private sealed record Loaded<T>(T? Value, CacheOutcome Outcome);
 
@@ -35,12 +39,13 @@ public sealed class TwoLevelCache(
         var physical = keyspace.Key(key);
         if (l1.TryGet(physical, out var entry)) return new CacheResult<T>(entry as T, CacheOutcome.L1);
 
+        var epoch = l1.Epoch;
         RedisValue raw;
         bool redisOk;
         if (_prefetched is not null && _prefetched.Remove(physical, out var prefetched)) (redisOk, raw) = (true, prefetched);
         else (redisOk, raw) = await redis.TryAsync(db => db.StringGetAsync(physical));
 
-        if (!raw.IsNull) return new CacheResult<T>(Remember<T>(key, physical, raw), CacheOutcome.L2);
+        if (!raw.IsNull) return new CacheResult<T>(Remember<T>(key, physical, raw, epoch), CacheOutcome.L2);
 
         var loaded = await singleFlight.RunAsync(physical, () => LoadAsync(key, physical, load, redisOk), cancellationToken);
         return new CacheResult<T>(loaded.Value, loaded.Outcome);
@@ -54,22 +59,25 @@ public sealed class TwoLevelCache(
 
         // The shared load runs for every waiting caller, so no single caller's cancellation may stop it.
         var ct = CancellationToken.None;
+        var epoch = l1.Epoch;
         if (!redisOk || !_options.StampedeLock)
         {
             var value = await load(ct);
-            Store(key, physical, value);
+            l1.Set(physical, value, value is null, epoch, GroupOf(key));
+            // Without a lease (protection off), a plain SET: a demo mode, open to the stale-fill race.
+            if (redisOk) redis.FireAndForget(db => { var (bytes, ttl) = Encode(key, value); return db.StringSetAsync(physical, bytes, ttl); });
             return new Loaded<T>(value, CacheOutcome.Miss);
         }
 
         var token = Guid.NewGuid().ToString("N");
         var (ok, attempt) = await redis.TryAsync(db => RedisLock.GetOrAcquireAsync(db, physical, token, _options.LockTtl));
-        if (ok && !attempt.Acquired)
+        if (ok && !attempt.Acquired && attempt.Value.IsNull)
         {
             // Another instance holds the lock and is loading: wait (bounded) for its value. If the owner died, its
-            // lock expires and we take it over; if the wait runs out, we load without the lock.
-            attempt = attempt.Value.IsNull ? await WaitForValueOrLockAsync(physical, token) : attempt;
+            // lock expires and we take it over; if the wait runs out, we load but do not store in Redis.
+            attempt = await WaitForValueOrLockAsync(physical, token);
         }
-        if (!attempt.Value.IsNull) return new Loaded<T>(Remember<T>(key, physical, attempt.Value), CacheOutcome.L2);
+        if (!attempt.Value.IsNull) return new Loaded<T>(Remember<T>(key, physical, attempt.Value, epoch), CacheOutcome.L2);
 
         T? loaded;
         try
@@ -82,15 +90,13 @@ public sealed class TwoLevelCache(
             throw;
         }
 
+        l1.Set(physical, loaded, loaded is null, epoch, GroupOf(key));
         if (attempt.Acquired)
         {
+            // Off the response's critical path: store only while our lease holds, and release the lock.
             var (bytes, ttl) = Encode(key, loaded);
-            l1.Set(physical, loaded, loaded is null);
-            redis.FireAndForget(db => RedisLock.SetAndReleaseAsync(db, physical, token, bytes, ttl));
-        }
-        else
-        {
-            Store(key, physical, loaded);
+            var group = GroupOf(key);
+            redis.FireAndForget(db => RedisLock.SetIfLeaseHeldAsync(db, physical, token, bytes, ttl, group));
         }
         return new Loaded<T>(loaded, CacheOutcome.Miss);
     }
@@ -117,6 +123,7 @@ public sealed class TwoLevelCache(
         var found = new Dictionary<CacheKey, T?>(keys.Count);
         if (!_options.Enabled) return new CacheBatchResult<T>(found, CacheOutcome.Miss);
 
+        var epoch = l1.Epoch;
         var remote = new List<(CacheKey Key, string Physical)>(keys.Count);
         foreach (var key in keys)
         {
@@ -128,38 +135,95 @@ public sealed class TwoLevelCache(
 
         var (ok, values) = await redis.TryAsync(db => MultiGetAsync(db, [.. remote.Select(r => (RedisKey)r.Physical)]));
         var fromRedis = false;
-        if (ok)
+        var missing = new List<string>(remote.Count);
+        for (var i = 0; i < remote.Count; i++)
         {
-            for (var i = 0; i < remote.Count; i++)
+            if (!ok || values[i].IsNull)
             {
-                if (values[i].IsNull) continue;
-                found[remote[i].Key] = Remember<T>(remote[i].Key, remote[i].Physical, values[i]);
-                fromRedis = true;
+                missing.Add(remote[i].Physical);
+                continue;
             }
+            found[remote[i].Key] = Remember<T>(remote[i].Key, remote[i].Physical, values[i], epoch);
+            fromRedis = true;
         }
+        if (ok) await LeaseAsync(missing, epoch);
         return new CacheBatchResult<T>(found, fromRedis ? CacheOutcome.L2 : CacheOutcome.L1);
+    }
+
+    /// <summary>Takes the fill leases of a batch's missing keys in one pipelined round trip (before the database read).</summary>
+    private async Task LeaseAsync(List<string> physicalKeys, long epoch)
+    {
+        _batchEpoch = epoch;
+        if (physicalKeys.Count == 0 || !_options.StampedeLock) return;
+        var token = Guid.NewGuid().ToString("N");
+        var (ok, acquired) = await redis.TryAsync(async db =>
+        {
+            var batch = db.CreateBatch();
+            var sets = physicalKeys.Select(k => RedisLock.AcquireAsync(batch, k, token, _options.LockTtl)).ToArray();
+            batch.Execute();
+            return await Task.WhenAll(sets);
+        });
+        if (!ok) return;
+        _leases ??= new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < physicalKeys.Count; i++)
+        {
+            if (acquired[i]) _leases[physicalKeys[i]] = token;
+        }
     }
 
     public void SetMany<T>(IReadOnlyList<KeyValuePair<CacheKey, T?>> entries)
         where T : class
     {
         if (!_options.Enabled || entries.Count == 0) return;
-        var writes = new List<(string Key, byte[] Bytes, TimeSpan Ttl)>(entries.Count);
+        var epoch = _batchEpoch ?? l1.Epoch;
+        var fills = new List<(string Key, string Token, byte[] Bytes, TimeSpan Ttl, string? Group)>(entries.Count);
         foreach (var (key, value) in entries)
         {
             var physical = keyspace.Key(key);
-            l1.Set(physical, value, value is null);
+            l1.Set(physical, value, value is null, epoch, GroupOf(key));
+            if (_leases is null || !_leases.Remove(physical, out var token)) continue; // no lease: someone else fills it
             var (bytes, ttl) = Encode(key, value);
-            writes.Add((physical, bytes, ttl));
+            fills.Add((physical, token, bytes, ttl, GroupOf(key)));
         }
-        // One pipelined batch: all SETs leave in one flush, one round trip, and the response does not wait for it.
+        if (fills.Count == 0) return;
+        // One pipelined batch, off the response's critical path; each fill is stored only while its lease holds.
         redis.FireAndForget(db =>
         {
             var batch = db.CreateBatch();
-            var sets = writes.Select(w => batch.StringSetAsync(w.Key, w.Bytes, w.Ttl)).ToArray();
+            var sets = fills.Select(f => RedisLock.SetIfLeaseHeldAsync(batch, f.Key, f.Token, f.Bytes, f.Ttl, f.Group)).ToArray();
             batch.Execute();
             return Task.WhenAll(sets);
         });
+    }
+
+    public async ValueTask InvalidateAsync(CacheInvalidation invalidation, CancellationToken cancellationToken)
+    {
+        if (!_options.Enabled) return;
+        await bus.InvalidateAsync(
+            [.. invalidation.Keys.Select(keyspace.Key)],
+            [.. invalidation.Groups.Select(keyspace.Group)]);
+    }
+
+    public async ValueTask WriteThroughAsync<T>(CacheKey key, T value, long version, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (!_options.Enabled) return;
+        var physical = keyspace.Key(key);
+        l1.Invalidate([physical], []);
+        var epoch = l1.Epoch;
+        var (bytes, ttl) = Encode(key, value, version);
+        var (ok, stored) = await redis.TryAsync(async db =>
+        {
+            // Compare-and-set and the message to the other instances leave in one pipelined round trip.
+            var batch = db.CreateBatch();
+            var cas = WriteThrough.CompareAndSetAsync(batch, physical, bytes, version, ttl);
+            var publish = bus.PublishAsync(batch, [physical]);
+            batch.Execute();
+            await publish;
+            return await cas;
+        });
+        if (!ok) bus.Enqueue(bus.Message([physical])); // Redis unreachable: delete it there once it is back
+        else if (stored) l1.Set(physical, value, absent: false, epoch);
     }
 
     public async ValueTask PrefetchAsync(IReadOnlyList<CacheKey> keys, CancellationToken cancellationToken)
@@ -203,24 +267,18 @@ public sealed class TwoLevelCache(
     private static bool IsCluster(IConnectionMultiplexer multiplexer) =>
         multiplexer.GetEndPoints().Length > 0 && multiplexer.GetServer(multiplexer.GetEndPoints()[0]).ServerType == ServerType.Cluster;
 
-    private T? Remember<T>(CacheKey key, string physical, RedisValue raw)
+    private T? Remember<T>(CacheKey key, string physical, RedisValue raw, long epoch)
         where T : class
     {
         var (value, _) = CacheEnvelope.Decode<T>(serializer, (ReadOnlyMemory<byte>)raw);
-        l1.Set(physical, value, value is null);
+        l1.Set(physical, value, value is null, epoch, GroupOf(key));
         return value;
     }
 
-    private void Store<T>(CacheKey key, string physical, T? value)
-        where T : class
-    {
-        l1.Set(physical, value, value is null);
-        var (bytes, ttl) = Encode(key, value);
-        redis.FireAndForget(db => db.StringSetAsync(physical, bytes, ttl));
-    }
+    private string? GroupOf(CacheKey key) => key.Group is null ? null : keyspace.Group(key.Group);
 
-    private (byte[] Bytes, TimeSpan Ttl) Encode<T>(CacheKey key, T? value)
+    private (byte[] Bytes, TimeSpan Ttl) Encode<T>(CacheKey key, T? value, long? version = null)
         where T : class =>
-        (CacheEnvelope.Encode(serializer, value, version: 0),
+        (CacheEnvelope.Encode(serializer, value, version ?? (value as IVersioned)?.Version ?? 0),
          TtlJitter.Apply(value is null ? _options.NegativeTtl : _options.TtlFor(key.EntryType), _options.Jitter));
 }

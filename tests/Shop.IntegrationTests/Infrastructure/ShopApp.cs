@@ -1,6 +1,8 @@
 using System.Net.Http.Headers;
 using Npgsql;
+using Microsoft.Extensions.DependencyInjection;
 using Shop.Api.Security;
+using Shop.Infrastructure.Caching;
 using StackExchange.Redis;
 
 namespace Shop.IntegrationTests.Infrastructure;
@@ -30,13 +32,18 @@ public class ShopApp(ShopServices services) : IAsyncLifetime
     }
 
     /// <summary>Another API instance on the same PostgreSQL database and Redis prefix.</summary>
-    public ShopApiFactory StartInstance(IReadOnlyDictionary<string, string?>? settings = null)
+    public ShopApiFactory StartInstance(IReadOnlyDictionary<string, string?>? settings = null, DatabaseGate? gate = null)
     {
         var merged = new Dictionary<string, string?>(Settings);
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) merged[k] = v;
-        var factory = new ShopApiFactory(Postgres, services.Redis, KeyPrefix, settings: merged);
+        var factory = new ShopApiFactory(Postgres, services.Redis, KeyPrefix, settings: merged,
+            configureServices: gate is null ? null : s => s.ConfigureDbContext<Shop.Infrastructure.Persistence.ShopDbContext>(o => o.AddInterceptors(gate)));
         _ = factory.Server; // start now, not on first request
         _instances.Add(factory);
+        // L1 is bypassed until the instance is subscribed to invalidations; wait for that (briefly: an instance
+        // pointed at an unreachable Redis never subscribes, and that is what such a test wants).
+        var bus = factory.Services.GetRequiredService<CacheInvalidationBus>();
+        for (var i = 0; i < 200 && !bus.Subscribed; i++) Thread.Sleep(10);
         return factory;
     }
 
