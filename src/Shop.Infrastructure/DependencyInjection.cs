@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Shop.Application.Abstractions;
 using Shop.Infrastructure.Caching;
 using Shop.Infrastructure.Caching.Serialization;
+using Shop.Infrastructure.Observability;
 using Shop.Infrastructure.Persistence;
 using Shop.Infrastructure.Persistence.Seeding;
 using StackExchange.Redis;
@@ -23,7 +24,13 @@ public static class DependencyInjection
             ConnectionMultiplexer.Connect(RedisConnection.Options(configuration, cache.RedisTimeout, sp.GetRequiredService<CacheInstance>())));
         services.AddSingleton<RedisKeyspace>();
         services.AddSingleton<L1Cache>();
-        services.AddSingleton<SingleFlight>();
+        services.AddSingleton<ShopMetrics>();
+        services.AddSingleton(sp =>
+        {
+            var flight = new SingleFlight();
+            flight.Joined += sp.GetRequiredService<ShopMetrics>().Coalesced;
+            return flight;
+        });
         services.AddSingleton<RedisCircuitBreaker>();
         services.AddSingleton<FailOpenRedis>();
         services.AddSingleton<ICacheSerializer>(cache.Serializer.ToLowerInvariant() switch

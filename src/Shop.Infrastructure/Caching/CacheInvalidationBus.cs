@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Shop.Infrastructure.Observability;
 using StackExchange.Redis;
 
 namespace Shop.Infrastructure.Caching;
@@ -19,7 +20,7 @@ namespace Shop.Infrastructure.Caching;
 /// writer's retry succeeds, or, if the writer dies first, until the entry's TTL (at most TTL × 1.1).
 /// </summary>
 public sealed partial class CacheInvalidationBus(
-    FailOpenRedis redis, L1Cache l1, RedisKeyspace keyspace, CacheInstance instance, ILogger<CacheInvalidationBus> logger)
+    FailOpenRedis redis, L1Cache l1, RedisKeyspace keyspace, CacheInstance instance, ShopMetrics metrics, ILogger<CacheInvalidationBus> logger)
     : BackgroundService
 {
     private const int MaxPending = 10_000;
@@ -73,7 +74,11 @@ public sealed partial class CacheInvalidationBus(
             await ExplicitInvalidation.ExecuteAsync(db, message.Keys, message.Groups, Channel, Encode(message));
             return true;
         });
-        if (ok) Interlocked.Increment(ref _published);
+        if (ok)
+        {
+            Interlocked.Increment(ref _published);
+            metrics.InvalidationPublished();
+        }
         return ok;
     }
 
@@ -135,7 +140,9 @@ public sealed partial class CacheInvalidationBus(
         }
         if (message is null || message.Sender == instance.Id) return;
         l1.Invalidate(message.Keys, message.Groups);
-        Received?.Invoke(TimeSpan.FromTicks(Math.Max(0, DateTime.UtcNow.Ticks - message.SentAtTicks)));
+        var lag = TimeSpan.FromTicks(Math.Max(0, DateTime.UtcNow.Ticks - message.SentAtTicks));
+        metrics.InvalidationReceived(lag);
+        Received?.Invoke(lag);
     }
 
     private static byte[] Encode(InvalidationMessage message) =>

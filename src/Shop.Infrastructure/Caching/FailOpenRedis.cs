@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Shop.Infrastructure.Observability;
 using StackExchange.Redis;
 
 namespace Shop.Infrastructure.Caching;
@@ -10,7 +11,7 @@ namespace Shop.Infrastructure.Caching;
 /// Does not: make writes durable (they are cache fills; losing one costs a later miss). OOM and other server
 /// errors prove Redis is up, so they do not trip the breaker.
 /// </summary>
-public sealed partial class FailOpenRedis(IConnectionMultiplexer redis, RedisCircuitBreaker breaker, ILogger<FailOpenRedis> logger)
+public sealed partial class FailOpenRedis(IConnectionMultiplexer redis, RedisCircuitBreaker breaker, ShopMetrics metrics, ILogger<FailOpenRedis> logger)
 {
     public IConnectionMultiplexer Multiplexer => redis;
 
@@ -18,7 +19,11 @@ public sealed partial class FailOpenRedis(IConnectionMultiplexer redis, RedisCir
 
     public async Task<(bool Ok, T Result)> TryAsync<T>(Func<IDatabase, Task<T>> call)
     {
-        if (!breaker.AllowRequest()) return (false, default!);
+        if (!breaker.AllowRequest())
+        {
+            metrics.FailOpen("breaker_open");
+            return (false, default!);
+        }
         try
         {
             var result = await call(Database);
@@ -55,6 +60,7 @@ public sealed partial class FailOpenRedis(IConnectionMultiplexer redis, RedisCir
 
     private void Record(Exception ex)
     {
+        metrics.FailOpen(ex switch { RedisServerException => "server_error", TimeoutException => "timeout", _ => "connection" });
         if (ex is RedisServerException)
         {
             breaker.OnSuccess(); // Redis answered (e.g. OOM under noeviction): it is up, this call just failed

@@ -17,6 +17,9 @@ public sealed class SingleFlight
     /// <summary>Callers that joined another caller's load rather than starting their own (since start).</summary>
     public long Coalesced => Interlocked.Read(ref _coalesced);
 
+    /// <summary>Raised when a caller joins a running load (for metrics).</summary>
+    public event Action? Joined;
+
     public async Task<T> RunAsync<T>(string key, Func<Task<T>> load, CancellationToken cancellationToken)
     {
         while (true)
@@ -24,6 +27,7 @@ public sealed class SingleFlight
             if (_inFlight.TryGetValue(key, out var existing))
             {
                 Interlocked.Increment(ref _coalesced);
+                Joined?.Invoke();
                 return await ((Task<T>)existing).WaitAsync(cancellationToken);
             }
 

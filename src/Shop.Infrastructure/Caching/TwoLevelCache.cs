@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Shop.Application.Abstractions;
 using Shop.Application.Caching;
 using Shop.Infrastructure.Caching.Serialization;
+using Shop.Infrastructure.Observability;
 using StackExchange.Redis;
 
 namespace Shop.Infrastructure.Caching;
@@ -22,6 +23,7 @@ public sealed class TwoLevelCache(
     RedisKeyspace keyspace,
     CacheInvalidationBus bus,
     ICacheSerializer serializer,
+    ShopMetrics metrics,
     IOptions<CacheOptions> options) : ICache
 {
     private readonly CacheOptions _options = options.Value;
@@ -37,7 +39,7 @@ public sealed class TwoLevelCache(
         if (!_options.Enabled) return new CacheResult<T>(await load(cancellationToken), CacheOutcome.Miss);
 
         var physical = keyspace.Key(key);
-        if (l1.TryGet(physical, out var entry)) return new CacheResult<T>(entry as T, CacheOutcome.L1);
+        if (l1.TryGet(physical, out var entry)) return Hit(key, entry as T, CacheOutcome.L1);
 
         var epoch = l1.Epoch;
         RedisValue raw;
@@ -45,11 +47,24 @@ public sealed class TwoLevelCache(
         if (_prefetched is not null && _prefetched.Remove(physical, out var prefetched)) (redisOk, raw) = (true, prefetched);
         else (redisOk, raw) = await redis.TryAsync(db => db.StringGetAsync(physical));
 
-        if (!raw.IsNull) return new CacheResult<T>(Remember<T>(key, physical, raw, epoch), CacheOutcome.L2);
+        if (!raw.IsNull) return Hit(key, Remember<T>(key, physical, raw, epoch), CacheOutcome.L2);
 
         var loaded = await singleFlight.RunAsync(physical, () => LoadAsync(key, physical, load, redisOk), cancellationToken);
-        return new CacheResult<T>(loaded.Value, loaded.Outcome);
+        return Hit(key, loaded.Value, loaded.Outcome);
     }
+
+    private CacheResult<T> Hit<T>(CacheKey key, T? value, CacheOutcome outcome)
+        where T : class
+    {
+        Record(key, value is null, outcome);
+        return new CacheResult<T>(value, outcome);
+    }
+
+    private void Record(CacheKey key, bool absent, CacheOutcome outcome) =>
+        metrics.Lookup(
+            outcome switch { CacheOutcome.L1 => "l1", CacheOutcome.L2 => "l2", _ => "db" },
+            outcome == CacheOutcome.Miss ? "miss" : absent ? "negative_hit" : "hit",
+            key.EntryType);
 
     private async Task<Loaded<T>> LoadAsync<T>(CacheKey key, string physical, Func<CancellationToken, ValueTask<T?>> load, bool redisOk)
         where T : class
@@ -75,14 +90,17 @@ public sealed class TwoLevelCache(
         {
             // Another instance holds the lock and is loading: wait (bounded) for its value. If the owner died, its
             // lock expires and we take it over; if the wait runs out, we load but do not store in Redis.
+            metrics.StampedeWait();
             attempt = await WaitForValueOrLockAsync(physical, token);
         }
         if (!attempt.Value.IsNull) return new Loaded<T>(Remember<T>(key, physical, attempt.Value, epoch), CacheOutcome.L2);
 
         T? loaded;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             loaded = await load(ct);
+            metrics.Loaded(key.EntryType, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         catch
         {
@@ -128,8 +146,15 @@ public sealed class TwoLevelCache(
         foreach (var key in keys)
         {
             var physical = keyspace.Key(key);
-            if (l1.TryGet(physical, out var entry)) found[key] = entry as T;
-            else remote.Add((key, physical));
+            if (l1.TryGet(physical, out var entry))
+            {
+                found[key] = entry as T;
+                Record(key, entry is null, CacheOutcome.L1);
+            }
+            else
+            {
+                remote.Add((key, physical));
+            }
         }
         if (remote.Count == 0) return new CacheBatchResult<T>(found, CacheOutcome.L1);
 
@@ -141,9 +166,12 @@ public sealed class TwoLevelCache(
             if (!ok || values[i].IsNull)
             {
                 missing.Add(remote[i].Physical);
+                Record(remote[i].Key, false, CacheOutcome.Miss);
                 continue;
             }
-            found[remote[i].Key] = Remember<T>(remote[i].Key, remote[i].Physical, values[i], epoch);
+            var value = Remember<T>(remote[i].Key, remote[i].Physical, values[i], epoch);
+            found[remote[i].Key] = value;
+            Record(remote[i].Key, value is null, CacheOutcome.L2);
             fromRedis = true;
         }
         if (ok) await LeaseAsync(missing, epoch);

@@ -22,8 +22,8 @@ public sealed class SerializerRoundTripTests
         [typeof(ProductPricingDto)] = new ProductPricingDto(42, 999999.99m, "GBP", When),
         [typeof(PagedList<ProductSummaryDto>)] = new PagedList<ProductSummaryDto>(
             [new ProductSummaryDto(1, "SKU-1", "A", 1.10m, "EUR", When), new ProductSummaryDto(2, "SKU-2", "B", 2m, "USD", When.ToUniversalTime())], 2, 20, 41),
-        [typeof(UserProfileDto)] = new UserProfileDto(7, "User 7", "user7@shop.example", "enterprise"),
-        [typeof(UserPreferencesDto)] = new UserPreferencesDto(7, "USD", "en-GB", true),
+        [typeof(UserProfileDto)] = new UserProfileDto(7, "User 7", "user7@shop.example", "enterprise", 12),
+        [typeof(UserPreferencesDto)] = new UserPreferencesDto(7, "USD", "en-GB", true, 3),
     };
 
     public static TheoryData<string> SerializerNames => ["Json", "MessagePack", "MessagePackLz4"];

@@ -1,0 +1,63 @@
+using System.Diagnostics.Metrics;
+
+namespace Shop.Infrastructure.Observability;
+
+/// <summary>
+/// Shop's one Meter ("Shop"). Every number the caching patterns produce is recorded here and exported at
+/// /metrics; names follow OpenTelemetry conventions (Prometheus turns dots into underscores).
+/// </summary>
+public sealed class ShopMetrics : IDisposable
+{
+    public const string MeterName = "Shop";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _lookups;
+    private readonly Histogram<double> _loadDuration;
+    private readonly Counter<long> _stampedeWaits;
+    private readonly Counter<long> _coalesced;
+    private readonly Counter<long> _invalidationsPublished;
+    private readonly Counter<long> _invalidationsReceived;
+    private readonly Histogram<double> _invalidationLag;
+    private readonly Counter<long> _failOpen;
+
+    public ShopMetrics(IMeterFactory meterFactory)
+    {
+        _meter = meterFactory.Create(MeterName);
+        _lookups = _meter.CreateCounter<long>("shop.cache.lookups", "{lookup}",
+            "Cached reads by where they were answered: level = l1 | l2 | db, result = hit | negative_hit | miss; entry_type = product, pricing, …");
+        _loadDuration = _meter.CreateHistogram<double>("shop.cache.load.duration", "ms", "Time to load a missed entry from PostgreSQL");
+        _stampedeWaits = _meter.CreateCounter<long>("shop.cache.stampede.waits", "{wait}", "Misses that waited for another instance's load (Redis lock)");
+        _coalesced = _meter.CreateCounter<long>("shop.cache.coalesced", "{caller}", "Misses that joined a load already running in this instance (single-flight)");
+        _invalidationsPublished = _meter.CreateCounter<long>("shop.cache.invalidations.published", "{message}", "Invalidation messages published");
+        _invalidationsReceived = _meter.CreateCounter<long>("shop.cache.invalidations.received", "{message}", "Invalidation messages received from other instances");
+        _invalidationLag = _meter.CreateHistogram<double>("shop.cache.invalidation.lag", "ms", "Publish-to-receive lag of invalidation messages");
+        _failOpen = _meter.CreateCounter<long>("shop.cache.fail_open", "{call}", "Redis calls skipped or failed and answered without Redis");
+    }
+
+    public Meter Meter => _meter;
+
+    public void Lookup(string level, string result, string entryType) =>
+        _lookups.Add(1, new("level", level), new("result", result), new("entry_type", entryType));
+
+    public void Loaded(string entryType, double milliseconds) => _loadDuration.Record(milliseconds, new KeyValuePair<string, object?>("entry_type", entryType));
+
+    public void StampedeWait() => _stampedeWaits.Add(1);
+
+    public void Coalesced() => _coalesced.Add(1);
+
+    public void InvalidationPublished() => _invalidationsPublished.Add(1);
+
+    public void InvalidationReceived(TimeSpan lag)
+    {
+        _invalidationsReceived.Add(1);
+        _invalidationLag.Record(lag.TotalMilliseconds);
+    }
+
+    public void FailOpen(string reason) => _failOpen.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>For gauges owned elsewhere (breaker state, L1 size, write-behind backlog).</summary>
+    public void Gauge<T>(string name, Func<T> observe, string? unit = null, string? description = null)
+        where T : struct => _meter.CreateObservableGauge(name, observe, unit, description);
+
+    public void Dispose() => _meter.Dispose();
+}
