@@ -1,4 +1,5 @@
 using System.Net;
+using Shop.Api.Security;
 using Shop.IntegrationTests.Infrastructure;
 
 namespace Shop.IntegrationTests.Users;
@@ -56,6 +57,53 @@ public sealed class UserTests(ShopApp app) : IClassFixture<ShopApp>
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "not.a.jwt");
         await client.Get("/api/users/5").ShouldBeProblem(HttpStatusCode.Unauthorized);
     }
+
+    private HttpClient WithToken(string token)
+    {
+        var client = app.Anonymous();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    private static readonly AuthOptions DevAuth = new() { SigningKey = "development-only-signing-key-not-a-secret-0123456789" };
+
+    [Fact]
+    public async Task Expired_token_is_401_problem()
+    {
+        var (token, _) = DevTokenEndpoints.Issue(DevAuth, 5, Roles.Customer, DateTimeOffset.UtcNow.AddMinutes(-DevAuth.TokenLifetimeMinutes - 5));
+        await WithToken(token).Get("/api/users/5").ShouldBeProblem(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Token_signed_with_another_key_is_401_problem()
+    {
+        var forged = new AuthOptions { SigningKey = "an-attackers-key-that-is-long-enough-for-hmac-sha256-0123" };
+        var (token, _) = DevTokenEndpoints.Issue(forged, 1, Roles.Admin, DateTimeOffset.UtcNow);
+        await WithToken(token).Get("/api/users/5").ShouldBeProblem(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Token_for_another_audience_is_401_problem()
+    {
+        var (token, _) = DevTokenEndpoints.Issue(new AuthOptions { SigningKey = DevAuth.SigningKey, Audience = "other-api" }, 1, Roles.Admin, DateTimeOffset.UtcNow);
+        await WithToken(token).Get("/api/users/5").ShouldBeProblem(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Dev_token_endpoint_issues_a_working_token_in_development()
+    {
+        var body = await app.Anonymous().Post("/api/dev/token", new { userId = 8, role = "customer" }).ShouldBe(HttpStatusCode.OK);
+        var client = WithToken(body.Text("accessToken"));
+
+        await client.Get("/api/users/8").ShouldBe(HttpStatusCode.OK);
+        await client.Get("/api/users/9").ShouldBeProblem(HttpStatusCode.Forbidden);
+    }
+
+    [Theory]
+    [InlineData(0, "customer")]
+    [InlineData(8, "root")]
+    public async Task Dev_token_endpoint_refuses_bad_requests(int userId, string role) =>
+        await app.Anonymous().Post("/api/dev/token", new { userId, role }).ShouldBeValidationProblem("token");
 
     [Fact]
     public async Task Admin_reading_an_unknown_user_is_404_problem() =>
