@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts or stops the datastores Shop needs: PostgreSQL and Redis.
 #   scripts/services.sh start|stop|status|env
+#   scripts/services.sh cluster-start|cluster-stop|cluster-env   # a local Redis Cluster: 3 primaries + 3 replicas
 # With a Docker engine: `docker compose up -d postgres redis`. Without one (these dev machines, CI):
 # local PostgreSQL 15 and redis-server on 127.0.0.1, installing redis-server with apt when missing;
 # data lives under .data/ in the repo (git-ignored).
@@ -9,6 +10,9 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 PG_PORT=${SHOP_PG_PORT:-55432}
 REDIS_PORT=${SHOP_REDIS_PORT:-56379}
+# Six consecutive ports from here: 47001-47003 start as primaries, 47004-47006 as their replicas
+# (a cluster node also listens on its port + 10000, so ports must stay below 55536).
+CLUSTER_PORT=${SHOP_CLUSTER_PORT:-47001}
 DATA=${SHOP_DATA_DIR:-$ROOT/.data}
 PGDATA=$DATA/postgres
 REDISDIR=$DATA/redis
@@ -83,9 +87,53 @@ stop_local() {
   log "stopped local PostgreSQL and Redis"
 }
 
+cluster_ports() { seq "$CLUSTER_PORT" $((CLUSTER_PORT + 5)); }
+
+start_cluster() {
+  local port dir nodes=()
+  for port in $(cluster_ports); do
+    dir=$DATA/redis-cluster/$port
+    nodes+=("127.0.0.1:$port")
+    if redis-cli -p "$port" ping >/dev/null 2>&1; then continue; fi
+    mkdir -p "$dir"
+    # cluster-node-timeout 2000: a dead primary is failed over in about 2-3 s (the failover test waits for that).
+    redis-server --bind 127.0.0.1 --port "$port" --daemonize yes --save '' --appendonly no \
+      --cluster-enabled yes --cluster-config-file "$dir/nodes.conf" --cluster-node-timeout 2000 \
+      --maxmemory 128mb --maxmemory-policy allkeys-lru \
+      --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --dir "$dir"
+  done
+  for port in $(cluster_ports); do
+    for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  done
+  if ! redis-cli -p "$CLUSTER_PORT" cluster info 2>/dev/null | grep -q 'cluster_state:ok'; then
+    redis-cli --cluster create "${nodes[@]}" --cluster-replicas 1 --cluster-yes >/dev/null
+    for _ in $(seq 100); do
+      redis-cli -p "$CLUSTER_PORT" cluster info | grep -q 'cluster_state:ok' && break; sleep 0.1
+    done
+  fi
+  # Every node must agree before clients connect, or they read a half-built topology.
+  for port in $(cluster_ports); do
+    for _ in $(seq 100); do redis-cli -p "$port" cluster info | grep -q 'cluster_state:ok' && break; sleep 0.1; done
+  done
+  log "Redis Cluster ready on 127.0.0.1:$CLUSTER_PORT-$((CLUSTER_PORT + 5)) (3 primaries, 3 replicas)"
+}
+
+stop_cluster() {
+  local port
+  for port in $(cluster_ports); do redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true; done
+  rm -rf "$DATA/redis-cluster"
+  log "stopped the local Redis Cluster"
+}
+
+print_cluster_env() {
+  local list
+  list=$(cluster_ports | sed 's/^/127.0.0.1:/' | paste -sd, -)
+  echo "export ConnectionStrings__Redis='$list,connectTimeout=2000,allowAdmin=true'"
+}
+
 print_env() {
   echo "export ConnectionStrings__Postgres='Host=127.0.0.1;Port=$PG_PORT;Database=shop;Username=shop;Password=shop'"
-  echo "export ConnectionStrings__Redis='127.0.0.1:$REDIS_PORT,connectTimeout=2000,syncTimeout=1000,asyncTimeout=1000,allowAdmin=true'"
+  echo "export ConnectionStrings__Redis='127.0.0.1:$REDIS_PORT,connectTimeout=2000,allowAdmin=true'"
 }
 
 case "${1:-start}" in
@@ -102,5 +150,8 @@ case "${1:-start}" in
     redis-cli -p "$REDIS_PORT" ping 2>/dev/null | sed 's/^/redis: /' || echo "redis: down"
     pg_isready -h 127.0.0.1 -p "$PG_PORT" || true ;;
   env) print_env ;;
-  *) echo "usage: $0 start|stop|status|env" >&2; exit 2 ;;
+  cluster-start) ensure_packages; start_cluster ;;
+  cluster-stop) stop_cluster ;;
+  cluster-env) print_env | grep Postgres; print_cluster_env ;;
+  *) echo "usage: $0 start|stop|status|env|cluster-start|cluster-stop|cluster-env" >&2; exit 2 ;;
 esac

@@ -9,9 +9,13 @@ namespace Shop.Infrastructure.Caching;
 /// notifications for this deployment's keys, so a DEL from redis-cli, an expiry or an eviction drops the key from
 /// this instance's L1 too, not only the app's own writes. Guarantees: changes made outside the app reach L1 within
 /// the pub/sub latency while subscribed. Does not: cover SET/overwrites made outside the app (only deletions,
-/// expiries and evictions are subscribed, to keep the event volume down); on Redis Cluster, events are per node,
-/// so each primary must be subscribed. Costs: Redis publishes every del/expire/evict event in the database to
-/// every instance, CPU and bandwidth that grow with the write and expiry rate.
+/// expiries and evictions are subscribed, to keep the event volume down). Costs: Redis publishes every
+/// del/expire/evict event in the database to every instance, CPU and bandwidth that grow with the write and
+/// expiry rate. On Redis Cluster keyspace events are node-local (unlike ordinary pub/sub), and StackExchange.Redis
+/// sends a subscription to the one node that owns the channel name's hash slot. So one equivalent pattern is
+/// subscribed per primary: <c>…:*</c>, <c>…:**</c>, <c>…:***</c> match the same keys but hash to different slots;
+/// for each primary we pick a variant whose slot it owns. After a failover the promoted replica owns the same
+/// slots, so the client resubscribes the same variant there and coverage holds.
 /// </summary>
 public sealed partial class KeyspaceInvalidation(
     IConnectionMultiplexer redis, L1Cache l1, RedisKeyspace keyspace, ILogger<KeyspaceInvalidation> logger)
@@ -24,23 +28,26 @@ public sealed partial class KeyspaceInvalidation(
     {
         var database = redis.GetDatabase().Database;
         var prefix = $"__keyspace@{database}__:";
-        var pattern = RedisChannel.Pattern(prefix + keyspace.Root + "*");
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                foreach (var endpoint in redis.GetEndPoints())
+                var servers = redis.GetEndPoints().Select(e => redis.GetServer(e)).Where(s => s.IsConnected).ToArray();
+                foreach (var server in servers)
                 {
-                    var server = redis.GetServer(endpoint);
-                    if (!server.IsReplica) await server.ConfigSetAsync("notify-keyspace-events", Events);
+                    // Replicas too: after a failover the promoted one must already publish the events.
+                    await server.ConfigSetAsync("notify-keyspace-events", Events);
                 }
-                await redis.GetSubscriber().SubscribeAsync(pattern, (channel, _) =>
+                foreach (var pattern in Patterns(prefix + keyspace.Root, servers))
                 {
-                    var key = channel.ToString()[prefix.Length..];
-                    // Lock keys come and go with every miss; they are never in L1, so they must not bump its epoch.
-                    if (!key.EndsWith(":lock", StringComparison.Ordinal)) l1.Invalidate([key], []);
-                });
-                LogEnabled(Events, pattern.ToString());
+                    await redis.GetSubscriber().SubscribeAsync(pattern, (channel, _) =>
+                    {
+                        var key = channel.ToString()[prefix.Length..];
+                        // Lock keys come and go with every miss; they are never in L1, so they must not bump its epoch.
+                        if (!key.EndsWith(":lock", StringComparison.Ordinal)) l1.Invalidate([key], []);
+                    });
+                    LogEnabled(Events, pattern.ToString(), redis.GetSubscriber().SubscribedEndpoint(pattern)?.ToString() ?? "?");
+                }
                 return;
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
@@ -51,8 +58,26 @@ public sealed partial class KeyspaceInvalidation(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Keyspace invalidation on: notify-keyspace-events={Events}, subscribed to {Pattern}")]
-    private partial void LogEnabled(string events, string pattern);
+    /// <summary>One pattern on a standalone server; on a cluster, one equivalent pattern per primary (see the summary).</summary>
+    private IEnumerable<RedisChannel> Patterns(string keyPrefix, IServer[] servers)
+    {
+        var cluster = servers.FirstOrDefault(s => s.ServerType == ServerType.Cluster)?.ClusterConfiguration;
+        if (cluster is null)
+        {
+            yield return RedisChannel.Pattern(keyPrefix + "*");
+            yield break;
+        }
+        var primaries = cluster.Nodes.Where(n => !n.IsReplica && n.Slots.Count > 0).Select(n => n.EndPoint).ToHashSet();
+        for (var stars = 1; stars <= 512 && primaries.Count > 0; stars++)
+        {
+            var name = keyPrefix + new string('*', stars);
+            var owner = cluster.GetBySlot(redis.HashSlot(name))?.EndPoint;
+            if (owner is not null && primaries.Remove(owner)) yield return RedisChannel.Pattern(name);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Keyspace invalidation on: notify-keyspace-events={Events}, subscribed to {Pattern} on {Endpoint}")]
+    private partial void LogEnabled(string events, string pattern, string endpoint);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Keyspace invalidation not ready yet ({Error}); retrying")]
     private partial void LogRetry(string error);

@@ -5,12 +5,20 @@ using Shop.IntegrationTests.Infrastructure;
 namespace Shop.IntegrationTests.Caching;
 
 /// <summary>
-/// A long lock wait, so that on a loaded 2-core CI machine the waiters never give up before the owner's load
-/// finishes: these tests are about the lock, not about the fallback after the wait (which costs one more load).
+/// A long lock TTL, lock wait and Redis timeout, so that on a loaded 2-core CI machine (1,000 requests in flight,
+/// other test classes in parallel) neither the owner's lock expires, nor the waiters give up, nor a slow Redis reply
+/// fails open to the database before the owner's load finishes: these tests are about the lock, not about the
+/// fallbacks around it (each costs one more load, by design). In production the lock TTL and wait must exceed the
+/// slowest load you expect.
 /// </summary>
 public sealed class StampedeApp(ShopServices services) : ShopApp(services)
 {
-    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?> { ["Cache:LockWait"] = "00:00:10" };
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
+    {
+        ["Cache:LockTtl"] = "00:00:30",
+        ["Cache:LockWait"] = "00:00:30",
+        ["Cache:RedisTimeout"] = "00:00:05",
+    };
 }
 
 /// <summary>Single-flight within an instance and the Redis lock across instances: one database load per cold key.</summary>
@@ -60,17 +68,18 @@ public sealed class StampedeProtectionTests(StampedeApp app) : IClassFixture<Sta
     {
         // Another "instance" took the lock for product 204 and died without releasing it.
         var key = $"{app.KeyPrefix}:v1:{{product:204}}";
-        Assert.True(await RedisLock.AcquireAsync(app.Redis, key, "dead-instance", TimeSpan.FromMilliseconds(300)));
+        var lockTtl = TimeSpan.FromSeconds(1);
+        var sinceLock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.True(await RedisLock.AcquireAsync(app.Redis, key, "dead-instance", lockTtl));
+        Assert.True(await app.Redis.KeyTimeToLiveAsync(RedisKeyspace.LockKey(key)) > TimeSpan.Zero, "the dead owner's lock must still be held when the read starts");
 
         var before = app.Api.Sql.Count;
-        var started = DateTime.UtcNow;
         var response = await app.Anonymous().GetOk("/api/products/204");
-        var waited = DateTime.UtcNow - started;
 
         Assert.Equal("MISS", response.CacheHeader());
         Assert.Equal(1, app.Api.Sql.Count - before);
-        // It waited for the dead owner's lock to expire (300 ms), not for the whole LockWait (10 s here).
-        Assert.InRange(waited.TotalMilliseconds, 250, 5000);
+        // It loaded only after the dead owner's lock expired (1 s), and long before its own LockWait (30 s) ran out.
+        Assert.InRange(sinceLock.Elapsed.TotalMilliseconds, lockTtl.TotalMilliseconds - 50, 10_000);
         // The new owner stores the value and releases its lock in one script, off the response's critical path.
         for (var i = 0; i < 100 && await app.Redis.KeyExistsAsync(RedisKeyspace.LockKey(key)); i++)
             await Task.Delay(10, TestContext.Current.CancellationToken);

@@ -191,9 +191,15 @@ public sealed class WritePathTests(ShopApp app, ITestOutputHelper output) : ICla
         var busB = b.Services.GetRequiredService<CacheInvalidationBus>();
         await app.Anonymous(b).GetOk("/api/products/606");               // old price in B's L1
 
-        var server = app.Services.RedisConnection.GetServer(app.Services.RedisConnection.GetEndPoints()[0]);
-        var subscription = (await server.ClientListAsync()).Single(c => c.Name == $"shop-{busB.InstanceId}" && c.SubscriptionCount > 0);
-        await server.ClientKillAsync(subscription.Id, ClientType.PubSub, skipMe: false);
+        // On a cluster the subscription lives on one of the nodes: look on each.
+        var killed = 0;
+        foreach (var endpoint in app.Services.RedisConnection.GetEndPoints())
+        {
+            var server = app.Services.RedisConnection.GetServer(endpoint);
+            foreach (var client in (await server.ClientListAsync()).Where(c => c.Name == $"shop-{busB.InstanceId}" && c.SubscriptionCount > 0))
+                killed += (int)await server.ClientKillAsync(client.Id, ClientType.PubSub, skipMe: false);
+        }
+        Assert.True(killed > 0, "B's subscription connection was not found");
         await WaitForAsync(() => Task.FromResult(busB.Subscribed), s => !s);   // B noticed: L1 cleared and bypassed
 
         await app.AsAdmin().Put("/api/products/606/price", new { price = 6.06m }).ShouldBe(HttpStatusCode.OK); // B misses this message

@@ -23,6 +23,9 @@ public sealed class ShopServices : IAsyncLifetime
     public ConnectionMultiplexer RedisConnection { get; private set; } = null!;
     public bool UsesContainers { get; private set; }
 
+    /// <summary>True when the tests run against Redis Cluster (scripts/test.sh runs the suite on both topologies).</summary>
+    public bool IsCluster => RedisConnection.GetEndPoints().Any(e => RedisConnection.GetServer(e).ServerType == ServerType.Cluster);
+
     public async ValueTask InitializeAsync()
     {
         var postgres = Environment.GetEnvironmentVariable("ConnectionStrings__Postgres");
