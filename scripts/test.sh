@@ -4,7 +4,8 @@
 #
 #   1. PostgreSQL + Redis up (scripts/services.sh start; installs redis-server with apt when missing)
 #   2. dotnet tool restore, one Release build of Shop.sln
-#   3. dotnet test (Microsoft.Testing.Platform), output kept in artifacts/test-logs/dotnet-test.log
+#   3. dotnet test (Microsoft.Testing.Platform), output kept in artifacts/test-logs/dotnet-test.log; then the
+#      integration suite again on a local Redis Cluster (dotnet-test-cluster.log), failover test included
 #   4. the API in the background on a free port (5099 up) against its own database (shop_http, recreated
 #      each run: migrations + demo seed at startup) and its own Redis key prefix; every http/*.http file
 #      run against it with httpyac; the API stopped again
@@ -135,17 +136,19 @@ else
 fi
 
 # --- 3. dotnet test ------------------------------------------------------------------------------------------
-if [ "$build_ok" = 1 ]; then
-  section "dotnet test (Release, Microsoft.Testing.Platform)"
-  t0=$SECONDS
+# run_tests LABEL LOG ARGS...: one `dotnet test` run, its counts added to the totals.
+run_tests() {
+  local label=$1 log=$2 t0=$SECONDS test_rc counts t_total t_failed t_succeeded codes code
+  shift 2
+  section "dotnet test: $label"
   set +e
-  dotnet test --solution Shop.sln -c Release --no-build 2>&1 | tee "$LOGS/dotnet-test.log"
+  dotnet test "$@" -c Release --no-build 2>&1 | tee "$log"
   test_rc=${PIPESTATUS[0]}
   set -e
   # MTP closes with "Test run summary: ..." and indented "total: / failed: / succeeded: / skipped:" lines
   # (one block for the whole solution with --solution, one per project otherwise). Sum the blocks after the
   # last "Test run summary" line if there is one, else every block in the log.
-  counts=$(sed 's/\x1b\[[0-9;]*[A-Za-z]//g' "$LOGS/dotnet-test.log" | awk '
+  counts=$(sed 's/\x1b\[[0-9;]*[A-Za-z]//g' "$log" | awk '
     /Test run summary/ { t = f = s = 0 }
     /^[[:space:]]*total:[[:space:]]*[0-9]+[[:space:]]*$/     { t += $2 }
     /^[[:space:]]*failed:[[:space:]]*[0-9]+[[:space:]]*$/    { f += $2 }
@@ -154,22 +157,40 @@ if [ "$build_ok" = 1 ]; then
   read -r t_total t_failed t_succeeded <<<"$counts"
   passed=$((passed + t_succeeded))
   failed=$((failed + t_failed))
-  [ "$t_failed" = 0 ] || failures+=("$t_failed dotnet test(s)")
-  note "dotnet test: total $t_total, succeeded $t_succeeded, failed $t_failed (exit $test_rc, $((SECONDS - t0)) s)"
+  [ "$t_failed" = 0 ] || failures+=("$t_failed dotnet test(s) ($label)")
+  note "dotnet test ($label): total $t_total, succeeded $t_succeeded, failed $t_failed (exit $test_rc, $((SECONDS - t0)) s)"
   # Exit codes (https://aka.ms/testingplatform/exitcodes), per project ("Exit code: N") and overall:
   # 2 = a test failed (counted above), 8 = a project ran zero tests (a warning here: projects exist before
   # their tests do), 1 = the overall code when projects ended differently (e.g. 2 and 8). Anything else
   # (crashed test host, bad arguments...) is a failure the counts above do not show.
-  codes=$(sed 's/\x1b\[[0-9;]*[A-Za-z]//g' "$LOGS/dotnet-test.log" \
+  codes=$(sed 's/\x1b\[[0-9;]*[A-Za-z]//g' "$log" \
     | sed -n 's/^[[:space:]]*Exit code: \([0-9]\+\).*/\1/p'; echo "$test_rc")
   for code in $codes; do
     case $code in
       0 | 8) ;;
-      1 | 2) [ "$t_failed" != 0 ] || { record_failure "dotnet test exited $code but reported no failed test"; break; } ;;
-      *) record_failure "dotnet test exited $code (see artifacts/test-logs/dotnet-test.log)"; break ;;
+      1 | 2) [ "$t_failed" != 0 ] || { record_failure "dotnet test ($label) exited $code but reported no failed test"; break; } ;;
+      *) record_failure "dotnet test ($label) exited $code (see $log)"; break ;;
     esac
   done
-  grep -q 'Zero tests ran' "$LOGS/dotnet-test.log" && note "warning: a test project ran zero tests (exit code 8, not counted as a failure)"
+  if grep -q 'Zero tests ran' "$log"; then note "warning: a test project ran zero tests (exit code 8, not counted as a failure)"; fi
+}
+
+if [ "$build_ok" = 1 ]; then
+  run_tests "all projects, single Redis" "$LOGS/dotnet-test.log" --solution Shop.sln
+
+  # The integration suite once more on a real Redis Cluster (3 primaries + 3 replicas on loopback), failover
+  # test included: every pattern must work there unchanged, with only the connection string changed.
+  section "Redis Cluster"
+  if scripts/services.sh cluster-start; then
+    standalone_redis=$ConnectionStrings__Redis
+    eval "$(scripts/services.sh cluster-env)"
+    export ConnectionStrings__Redis
+    run_tests "integration tests, Redis Cluster" "$LOGS/dotnet-test-cluster.log" --project tests/Shop.IntegrationTests
+    export ConnectionStrings__Redis=$standalone_redis
+    scripts/services.sh cluster-stop
+  else
+    record_failure "scripts/services.sh cluster-start"
+  fi
 fi
 
 # --- 4. http/*.http against a running API --------------------------------------------------------------------
