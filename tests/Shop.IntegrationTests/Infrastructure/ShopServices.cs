@@ -13,7 +13,8 @@ namespace Shop.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed class ShopServices : IAsyncLifetime
 {
-    private const string TemplateDatabase = "shop_test_template";
+    // One template per test run, so two runs on the same server (two developers' sessions, say) never drop each other's.
+    private readonly string TemplateDatabase = "shop_test_template_" + Guid.NewGuid().ToString("N")[..8];
     private PostgreSqlContainer? _postgres;
     private RedisContainer? _redis;
     private readonly SemaphoreSlim _createDatabase = new(1, 1);
