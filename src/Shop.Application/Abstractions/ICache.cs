@@ -25,7 +25,12 @@ public sealed record CacheBatchResult<T>(IReadOnlyDictionary<CacheKey, T?> Found
 /// </summary>
 public interface ICache
 {
-    ValueTask<CacheResult<T>> GetOrLoadAsync<T>(CacheKey key, Func<CancellationToken, ValueTask<T?>> load, CancellationToken cancellationToken)
+    /// <summary>
+    /// Cache-aside for one key. <paramref name="state"/> is handed to <paramref name="load"/>, so callers can pass a
+    /// static lambda and a hit allocates nothing.
+    /// </summary>
+    ValueTask<CacheResult<T>> GetOrLoadAsync<T, TState>(
+        CacheKey key, TState state, Func<TState, CancellationToken, ValueTask<T?>> load, CancellationToken cancellationToken)
         where T : class;
 
     /// <summary>

@@ -17,11 +17,11 @@ public sealed class CacheAsideBehaviour<TMessage, TResponse>(ICache cache, Cache
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
         var key = message.CacheKey;
-        var result = await cache.GetOrLoadAsync<TResponse>(key, async ct =>
+        var result = await cache.GetOrLoadAsync(key, (message, next), static async (state, ct) =>
         {
             try
             {
-                return await next(message, ct);
+                return await state.next(state.message, ct);
             }
             catch (NotFoundException)
             {

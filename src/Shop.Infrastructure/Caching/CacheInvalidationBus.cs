@@ -10,7 +10,7 @@ namespace Shop.Infrastructure.Caching;
 
 /// <summary>
 /// Pub/sub invalidation of every instance's L1. After a write, one message on <c>{prefix}:v1:invalidations</c>
-/// carries the keys and groups to drop and the sender's id; every other instance drops them (the sender skips its
+/// carries the logical keys and groups to drop (the channel already names the deployment) and the sender's id; every other instance drops them (the sender skips its
 /// own message: it already dropped them, before and after deleting them in Redis).
 /// Recovery: when the subscription connection drops, this instance cannot know what it missed, so it clears its
 /// L1 and bypasses it until it is subscribed again. An invalidation that could not reach Redis is queued and
@@ -43,7 +43,7 @@ public sealed partial class CacheInvalidationBus(
 
     public bool Subscribed => _subscribed;
 
-    /// <summary>Deletes in Redis, publishes, and drops locally; queued for retry if Redis cannot be reached.</summary>
+    /// <summary>Deletes in Redis, publishes, and drops locally; queued for retry if Redis cannot be reached. Logical keys.</summary>
     public async Task InvalidateAsync(IReadOnlyList<string> keys, IReadOnlyList<string> groups)
     {
         var message = new InvalidationMessage(instance.Id, keys, groups, DateTime.UtcNow.Ticks);
@@ -71,7 +71,8 @@ public sealed partial class CacheInvalidationBus(
     {
         var (ok, _) = await redis.TryAsync(async db =>
         {
-            await ExplicitInvalidation.ExecuteAsync(db, message.Keys, message.Groups, Channel, Encode(message));
+            await ExplicitInvalidation.ExecuteAsync(db,
+                [.. message.Keys.Select(k => keyspace.Root + k)], [.. message.Groups.Select(keyspace.Group)], Channel, Encode(message));
             return true;
         });
         if (ok)
@@ -158,7 +159,7 @@ public sealed partial class CacheInvalidationBus(
     private partial void LogDroppedPending(int max);
 }
 
-/// <summary>One invalidation on the wire: physical keys and groups to drop, who sent it, and when.</summary>
+/// <summary>One invalidation on the wire: logical keys and groups to drop, who sent it, and when.</summary>
 public sealed record InvalidationMessage(
     [property: JsonPropertyName("s")] string Sender,
     [property: JsonPropertyName("k")] IReadOnlyList<string> Keys,

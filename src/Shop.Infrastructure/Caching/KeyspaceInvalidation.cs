@@ -42,7 +42,8 @@ public sealed partial class KeyspaceInvalidation(
                 {
                     await redis.GetSubscriber().SubscribeAsync(pattern, (channel, _) =>
                     {
-                        var key = channel.ToString()[prefix.Length..];
+                        // L1 holds logical keys: strip "__keyspace@0__:" and the deployment's "shop:v1:".
+                        var key = channel.ToString()[(prefix.Length + keyspace.Root.Length)..];
                         // Lock keys come and go with every miss; they are never in L1, so they must not bump its epoch.
                         if (!key.EndsWith(":lock", StringComparison.Ordinal)) l1.Invalidate([key], []);
                     });

@@ -7,7 +7,9 @@ namespace Shop.Infrastructure.Caching;
 /// <summary>
 /// L1: this process's in-memory cache of decoded values (a hit costs a dictionary lookup, no I/O, no
 /// deserialization). Bounded by <c>Cache:L1SizeLimit</c> entries and a short, jittered TTL, because another
-/// instance's write reaches it only through invalidation. "Absent" is stored as a sentinel.
+/// instance's write reaches it only through invalidation. "Absent" is stored as a sentinel. Keyed by the logical
+/// key (<c>{product:42}</c>): the process serves one deployment, so the Redis prefix would only cost a string
+/// concatenation on every hit.
 /// <see cref="Epoch"/> moves on every invalidation, so a value read before an invalidation is not stored after it;
 /// while <see cref="Bypassed"/> (the invalidation subscription is down) L1 is neither read nor written.
 /// </summary>

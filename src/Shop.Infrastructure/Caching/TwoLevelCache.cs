@@ -33,14 +33,16 @@ public sealed class TwoLevelCache(
 
     private sealed record Loaded<T>(T? Value, CacheOutcome Outcome);
 
-    public async ValueTask<CacheResult<T>> GetOrLoadAsync<T>(CacheKey key, Func<CancellationToken, ValueTask<T?>> load, CancellationToken cancellationToken)
+    public async ValueTask<CacheResult<T>> GetOrLoadAsync<T, TState>(
+        CacheKey key, TState state, Func<TState, CancellationToken, ValueTask<T?>> load, CancellationToken cancellationToken)
         where T : class
     {
-        if (!_options.Enabled) return new CacheResult<T>(await load(cancellationToken), CacheOutcome.Miss);
+        if (!_options.Enabled) return new CacheResult<T>(await load(state, cancellationToken), CacheOutcome.Miss);
+
+        // The L1 hit path: one dictionary lookup on the logical key, no allocation (L1 is this deployment's only).
+        if (l1.TryGet(key.Value, out var entry)) return Hit(key, entry as T, CacheOutcome.L1);
 
         var physical = keyspace.Key(key);
-        if (l1.TryGet(physical, out var entry)) return Hit(key, entry as T, CacheOutcome.L1);
-
         var epoch = l1.Epoch;
         RedisValue raw;
         bool redisOk;
@@ -49,7 +51,7 @@ public sealed class TwoLevelCache(
 
         if (!raw.IsNull) return Hit(key, Remember<T>(key, physical, raw, epoch), CacheOutcome.L2);
 
-        var loaded = await singleFlight.RunAsync(physical, () => LoadAsync(key, physical, load, redisOk), cancellationToken);
+        var loaded = await singleFlight.RunAsync(physical, () => LoadAsync(key, physical, ct => load(state, ct), redisOk), cancellationToken);
         return Hit(key, loaded.Value, loaded.Outcome);
     }
 
@@ -70,7 +72,7 @@ public sealed class TwoLevelCache(
         where T : class
     {
         // A flight that just ended may have filled L1 after this caller looked (double-checked).
-        if (l1.TryGet(physical, out var filled)) return new Loaded<T>(filled as T, CacheOutcome.L1);
+        if (l1.TryGet(key.Value, out var filled)) return new Loaded<T>(filled as T, CacheOutcome.L1);
 
         // The shared load runs for every waiting caller, so no single caller's cancellation may stop it.
         var ct = CancellationToken.None;
@@ -78,7 +80,7 @@ public sealed class TwoLevelCache(
         if (!redisOk || !_options.StampedeLock)
         {
             var value = await load(ct);
-            l1.Set(physical, value, value is null, epoch, GroupOf(key));
+            l1.Set(key.Value, value, value is null, epoch, key.Group);
             // Without a lease (protection off), a plain SET: a demo mode, open to the stale-fill race.
             if (redisOk) redis.FireAndForget(db => { var (bytes, ttl) = Encode(key, value); return db.StringSetAsync(physical, bytes, ttl); });
             return new Loaded<T>(value, CacheOutcome.Miss);
@@ -108,7 +110,7 @@ public sealed class TwoLevelCache(
             throw;
         }
 
-        l1.Set(physical, loaded, loaded is null, epoch, GroupOf(key));
+        l1.Set(key.Value, loaded, loaded is null, epoch, key.Group);
         if (attempt.Acquired)
         {
             // Off the response's critical path: store only while our lease holds, and release the lock.
@@ -145,15 +147,14 @@ public sealed class TwoLevelCache(
         var remote = new List<(CacheKey Key, string Physical)>(keys.Count);
         foreach (var key in keys)
         {
-            var physical = keyspace.Key(key);
-            if (l1.TryGet(physical, out var entry))
+            if (l1.TryGet(key.Value, out var entry))
             {
                 found[key] = entry as T;
                 Record(key, entry is null, CacheOutcome.L1);
             }
             else
             {
-                remote.Add((key, physical));
+                remote.Add((key, keyspace.Key(key)));
             }
         }
         if (remote.Count == 0) return new CacheBatchResult<T>(found, CacheOutcome.L1);
@@ -208,7 +209,7 @@ public sealed class TwoLevelCache(
         foreach (var (key, value) in entries)
         {
             var physical = keyspace.Key(key);
-            l1.Set(physical, value, value is null, epoch, GroupOf(key));
+            l1.Set(key.Value, value, value is null, epoch, key.Group);
             if (_leases is null || !_leases.Remove(physical, out var token)) continue; // no lease: someone else fills it
             var (bytes, ttl) = Encode(key, value);
             fills.Add((physical, token, bytes, ttl, GroupOf(key)));
@@ -227,9 +228,7 @@ public sealed class TwoLevelCache(
     public async ValueTask InvalidateAsync(CacheInvalidation invalidation, CancellationToken cancellationToken)
     {
         if (!_options.Enabled) return;
-        await bus.InvalidateAsync(
-            [.. invalidation.Keys.Select(keyspace.Key)],
-            [.. invalidation.Groups.Select(keyspace.Group)]);
+        await bus.InvalidateAsync([.. invalidation.Keys.Select(k => k.Value)], invalidation.Groups);
     }
 
     public async ValueTask WriteThroughAsync<T>(CacheKey key, T value, long version, CancellationToken cancellationToken)
@@ -237,7 +236,7 @@ public sealed class TwoLevelCache(
     {
         if (!_options.Enabled) return;
         var physical = keyspace.Key(key);
-        l1.Invalidate([physical], []);
+        l1.Invalidate([key.Value], []);
         var epoch = l1.Epoch;
         var (bytes, ttl) = Encode(key, value, version);
         var (ok, stored) = await redis.TryAsync(async db =>
@@ -245,19 +244,19 @@ public sealed class TwoLevelCache(
             // Compare-and-set and the message to the other instances leave in one pipelined round trip.
             var batch = db.CreateBatch();
             var cas = WriteThrough.CompareAndSetAsync(batch, physical, bytes, version, ttl);
-            var publish = bus.PublishAsync(batch, [physical]);
+            var publish = bus.PublishAsync(batch, [key.Value]);
             batch.Execute();
             await publish;
             return await cas;
         });
-        if (!ok) bus.Enqueue(bus.Message([physical])); // Redis unreachable: delete it there once it is back
-        else if (stored) l1.Set(physical, value, absent: false, epoch);
+        if (!ok) bus.Enqueue(bus.Message([key.Value])); // Redis unreachable: delete it there once it is back
+        else if (stored) l1.Set(key.Value, value, absent: false, epoch);
     }
 
     public async ValueTask PrefetchAsync(IReadOnlyList<CacheKey> keys, CancellationToken cancellationToken)
     {
         if (!_options.Enabled) return;
-        var missing = keys.Select(keyspace.Key).Where(k => !l1.Contains(k)).ToArray();
+        var missing = keys.Where(k => !l1.Contains(k.Value)).Select(keyspace.Key).ToArray();
         if (missing.Length == 0) return;
         var (ok, values) = await redis.TryAsync(db => MultiGetAsync(db, [.. missing.Select(k => (RedisKey)k)]));
         if (!ok) return;
@@ -299,7 +298,7 @@ public sealed class TwoLevelCache(
         where T : class
     {
         var (value, _) = CacheEnvelope.Decode<T>(serializer, (ReadOnlyMemory<byte>)raw);
-        l1.Set(physical, value, value is null, epoch, GroupOf(key));
+        l1.Set(key.Value, value, value is null, epoch, key.Group);
         return value;
     }
 
