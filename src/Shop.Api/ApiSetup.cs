@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.OpenApi;
 using Shop.Api.Endpoints;
 using Shop.Api.Errors;
+using Shop.Api.Observability;
 using Shop.Api.Security;
 using Shop.Application.Abstractions;
 
@@ -22,6 +23,7 @@ internal static class ApiSetup
         // Malformed JSON and bad parameters throw, so the exception handler answers them as ProblemDetails in every environment.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
+        services.AddShopMetrics();
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen(swagger =>
         {
@@ -69,6 +71,8 @@ internal static class ApiSetup
         app.MapProductEndpoints();
         app.MapCategoryEndpoints();
         app.MapUserEndpoints();
+        app.MapShopMetrics();
+        app.MapCacheStatsEndpoints();
         return app;
     }
 }

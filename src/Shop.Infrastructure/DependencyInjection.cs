@@ -57,6 +57,7 @@ public static class DependencyInjection
         services.AddScoped<DatabaseSeeder>();
 
         services.AddCaching(configuration);
+        services.AddShopObservability();
         services.AddHealthChecks()
             .AddDbContextCheck<ShopDbContext>("postgres", tags: ["ready"])
             .AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);

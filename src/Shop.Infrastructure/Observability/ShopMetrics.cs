@@ -19,6 +19,7 @@ public sealed class ShopMetrics : IDisposable
     private readonly Counter<long> _invalidationsReceived;
     private readonly Histogram<double> _invalidationLag;
     private readonly Counter<long> _failOpen;
+    private readonly Counter<long> _breakerTransitions;
 
     public ShopMetrics(IMeterFactory meterFactory)
     {
@@ -32,6 +33,7 @@ public sealed class ShopMetrics : IDisposable
         _invalidationsReceived = _meter.CreateCounter<long>("shop.cache.invalidations.received", "{message}", "Invalidation messages received from other instances");
         _invalidationLag = _meter.CreateHistogram<double>("shop.cache.invalidation.lag", "ms", "Publish-to-receive lag of invalidation messages");
         _failOpen = _meter.CreateCounter<long>("shop.cache.fail_open", "{call}", "Redis calls skipped or failed and answered without Redis");
+        _breakerTransitions = _meter.CreateCounter<long>("shop.cache.breaker.transitions", "{transition}", "Redis circuit breaker state changes, by the state entered (to = closed | open | half_open)");
     }
 
     public Meter Meter => _meter;
@@ -54,6 +56,8 @@ public sealed class ShopMetrics : IDisposable
     }
 
     public void FailOpen(string reason) => _failOpen.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void BreakerTransition(string to) => _breakerTransitions.Add(1, new KeyValuePair<string, object?>("to", to));
 
     /// <summary>For gauges owned elsewhere (breaker state, L1 size, write-behind backlog).</summary>
     public void Gauge<T>(string name, Func<T> observe, string? unit = null, string? description = null)

@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Hosting;
+using Shop.Infrastructure.Caching;
+
+namespace Shop.Infrastructure.Observability;
+
+/// <summary>
+/// The cache's state as gauges on the Shop meter, read at each scrape: breaker state (0 closed, 1 half-open,
+/// 2 open), L1 entry count, whether L1 is bypassed, and invalidations queued for retry. Also counts breaker
+/// transitions. Registered from here so the caching classes stay free of metric plumbing.
+/// </summary>
+internal sealed class CacheGauges(ShopMetrics metrics, RedisCircuitBreaker breaker, L1Cache l1, CacheInvalidationBus bus) : IHostedService
+{
+    public static int StateValue(BreakerState state) => state switch
+    {
+        BreakerState.Closed => 0,
+        BreakerState.HalfOpen => 1,
+        _ => 2,
+    };
+
+    public static string StateName(BreakerState state) => state switch
+    {
+        BreakerState.Closed => "closed",
+        BreakerState.HalfOpen => "half_open",
+        _ => "open",
+    };
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        metrics.Gauge("shop.cache.breaker.state", () => StateValue(breaker.State), "{state}",
+            "Redis circuit breaker: 0 closed (Redis used), 1 half-open (one probe let through), 2 open (Redis skipped, reads fail open)");
+        metrics.Gauge("shop.cache.l1.entries", () => l1.Count, "{entry}", "Entries in this instance's in-process L1 cache");
+        metrics.Gauge("shop.cache.l1.bypassed", () => l1.Bypassed ? 1 : 0, "{state}",
+            "1 while L1 is bypassed because the invalidation subscription is down");
+        metrics.Gauge("shop.cache.invalidations.pending", () => bus.Pending, "{message}",
+            "Invalidations that could not reach Redis, queued for retry");
+        breaker.StateChanged += OnStateChanged;
+        return Task.CompletedTask;
+    }
+
+    private void OnStateChanged(BreakerState state) => metrics.BreakerTransition(StateName(state));
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        breaker.StateChanged -= OnStateChanged;
+        return Task.CompletedTask;
+    }
+}
