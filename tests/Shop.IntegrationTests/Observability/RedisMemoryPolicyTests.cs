@@ -1,0 +1,119 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Shop.IntegrationTests.Infrastructure;
+using StackExchange.Redis;
+
+namespace Shop.IntegrationTests.Observability;
+
+/// <summary>
+/// Redis's memory limit and eviction policy, on a private redis-server per test (the shared test Redis keeps its
+/// settings: other classes run against it in parallel): evictions under allkeys-lru are counted and the service
+/// keeps answering; noeviction and a missing maxmemory are named in a startup warning, and requests still succeed.
+/// </summary>
+public sealed class RedisMemoryPolicyTests(ShopApp app) : IClassFixture<ShopApp>
+{
+    private const string StartupCheck = "Shop.Infrastructure.Observability.RedisStartupCheck";
+    private static readonly TimeSpan LogWait = TimeSpan.FromSeconds(15);
+
+    /// <summary>An instance on <paramref name="redis"/> whose log entries are kept (the startup check's at Information too).</summary>
+    private ShopApiFactory StartInstance(PrivateRedisServer redis, LogCapture logs)
+    {
+        var instance = new ShopApiFactory(app.Postgres, redis.Configuration, app.KeyPrefix,
+            settings: new Dictionary<string, string?> { [$"Logging:LogLevel:{StartupCheck}"] = "Information" },
+            configureServices: services => services.AddSingleton<ILoggerProvider>(logs));
+        _ = instance.Server;
+        return instance;
+    }
+
+    [Fact]
+    public async Task Under_a_tiny_maxmemory_with_allkeys_lru_keys_are_evicted_counted_and_every_request_still_answers()
+    {
+        // Started with a sane limit (so no startup warning), lowered once the instance runs.
+        await using var redis = await PrivateRedisServer.StartOrSkipAsync("--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru");
+        var logs = new LogCapture();
+        await using var instance = StartInstance(redis, logs);
+        var client = app.Anonymous(instance);
+        Assert.NotNull(await logs.WaitForAsync(e => e.Category == StartupCheck && e.Message.Contains("allkeys-lru", StringComparison.Ordinal), LogWait));
+
+        // A limit just above what the empty server and its clients use: a few hundred product pages overflow it.
+        var used = await redis.InfoLongAsync("used_memory");
+        await redis.Server.ConfigSetAsync("maxmemory", (used + 150 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        for (var id = 1; id <= 300; id++)
+        {
+            using var response = await client.Get($"/api/products/{id}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // Fills are off the response path; give the last ones a moment, then Redis must have evicted.
+        long evicted = 0;
+        for (var i = 0; i < 50 && evicted == 0; i++)
+        {
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+            evicted = await redis.InfoLongAsync("evicted_keys");
+        }
+        Assert.True(evicted > 0, "no key was evicted: the memory limit was not reached");
+
+        // The stats endpoint reports the same eviction count, and the memory figures it is judged by.
+        var stats = await app.AsAdmin(instance).Get("/api/cache/stats").ShouldBe(HttpStatusCode.OK);
+        var node = Assert.Single(stats.GetProperty("redis").GetProperty("nodes").EnumerateArray());
+        Assert.Equal("allkeys-lru", node.Text("maxMemoryPolicy"));
+        Assert.InRange(node.GetProperty("evictedKeys").GetInt64(), evicted, long.MaxValue);
+        Assert.InRange(node.GetProperty("usedMemory").GetInt64(), 1, node.GetProperty("maxMemory").GetInt64() + (64 * 1024));
+
+        // Evictions are not faults: nothing failed open, the breaker stayed closed, and the service still caches.
+        Assert.Equal(0, stats.GetProperty("app").GetProperty("events").Number("failOpen"));
+        Assert.Equal("closed", stats.GetProperty("instance").Text("breaker"));
+        Assert.Equal("L1", (await client.GetOk("/api/products/300")).CacheHeader());
+        Assert.DoesNotContain(logs.From(StartupCheck), e => e.Level >= LogLevel.Warning);
+    }
+
+    [Fact]
+    public async Task With_noeviction_the_startup_warning_names_it_and_requests_still_succeed_when_Redis_is_full()
+    {
+        await using var redis = await PrivateRedisServer.StartOrSkipAsync("--maxmemory", "64mb", "--maxmemory-policy", "noeviction");
+        // Full: some data, then a limit below what is used. Under noeviction Redis now refuses every write (OOM).
+        var db = redis.Admin.GetDatabase();
+        for (var i = 0; i < 16; i++) await db.StringSetAsync($"filler:{i}", new string('x', 64 * 1024));
+        var used = await redis.InfoLongAsync("used_memory");
+        await redis.Server.ConfigSetAsync("maxmemory", (used / 2).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var refused = await Assert.ThrowsAsync<RedisServerException>(() => db.StringSetAsync("one-more", "x"));
+        Assert.StartsWith("OOM", refused.Message, StringComparison.Ordinal);
+
+        var logs = new LogCapture();
+        await using var instance = StartInstance(redis, logs);
+        var warning = await logs.WaitForAsync(e => e.Category == StartupCheck && e.Level == LogLevel.Warning, LogWait);
+        Assert.NotNull(warning);
+        Assert.Contains("noeviction", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("refuses every write", warning.Message, StringComparison.Ordinal);
+        var info = Assert.Single(logs.From(StartupCheck), e => e.Level == LogLevel.Information);
+        Assert.Contains("Redis 7", info.Message, StringComparison.Ordinal);
+        Assert.Contains("standalone", info.Message, StringComparison.Ordinal);
+        Assert.Single(logs.From(StartupCheck), e => e.Level == LogLevel.Warning); // logged once
+
+        // Every read is served (from PostgreSQL); the refused writes are counted as fail-open, the breaker stays closed.
+        var client = app.Anonymous(instance);
+        for (var id = 1; id <= 5; id++) Assert.Equal("MISS", (await client.GetOk($"/api/products/{id}")).CacheHeader());
+        using var scrape = instance.CreateClient();
+        var metrics = PrometheusText.Parse(await scrape.GetStringAsync("/metrics", TestContext.Current.CancellationToken));
+        Assert.True(metrics.Sum("shop_cache_fail_open_total", ("reason", "server_error")) >= 5,
+            "the OOM refusals were not counted as fail-open: " + string.Join("; ", metrics.Where(m => m.Name.StartsWith("shop_cache_fail_open", StringComparison.Ordinal))));
+        Assert.Equal(0, metrics.Sum("shop_cache_breaker_state"));
+    }
+
+    [Fact]
+    public async Task Without_maxmemory_the_startup_warning_says_what_that_means_for_a_cache()
+    {
+        await using var redis = await PrivateRedisServer.StartOrSkipAsync("--maxmemory", "0", "--maxmemory-policy", "allkeys-lru");
+        var logs = new LogCapture();
+        await using var instance = StartInstance(redis, logs);
+
+        var warning = await logs.WaitForAsync(e => e.Category == StartupCheck && e.Level == LogLevel.Warning, LogWait);
+
+        Assert.NotNull(warning);
+        Assert.Contains("maxmemory is not set", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("allkeys-lru", warning.Message, StringComparison.Ordinal);
+        await app.Anonymous(instance).GetOk("/api/products/7");
+    }
+}
