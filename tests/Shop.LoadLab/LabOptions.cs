@@ -1,0 +1,78 @@
+using System.Globalization;
+
+namespace Shop.LoadLab;
+
+/// <summary>Command-line options (see <see cref="Usage"/>).</summary>
+public sealed class LabOptions
+{
+    public const string Usage = """
+        Shop load lab: HTTP load at live Shop.Api processes, one table per scenario.
+
+          dotnet Shop.LoadLab.dll run [options]      start API processes per scenario and measure (scripts/bench.sh)
+          dotnet Shop.LoadLab.dll smoke --target URL  a few seconds against a running API; exit 1 on errors (CI)
+          dotnet Shop.LoadLab.dll report [--out DIR]  REPORT.md and charts from DIR/loadlab.json and the BenchmarkDotNet CSVs
+
+        run options (defaults in brackets):
+          --api-dll PATH        Shop.Api.dll to start [src/Shop.Api/bin/Release/net10.0/Shop.Api.dll]
+          --pg CONNSTRING       the benchmark database (seeded with the large seed on first start) [Database=shop_bench on 127.0.0.1:55432]
+          --redis HOST:PORT     a Redis server of the lab's own: it is FLUSHALLed and reconfigured [127.0.0.1:56390]
+          --scenarios LIST      throughput,batch,stampede,views,invalidation,sweep,serializers [all]
+          --quick               shorter runs (about 4 minutes in all)
+          --duration S          measured seconds per load run [10; quick 4]
+          --connections N       closed-loop connections at saturation [16]
+          --zipf S              Zipf exponent [1.0]
+          --products N          product ids drawn from 1..N [100000]
+          --warm-draws N        Zipf draws sent as batch reads before measuring (fills the caches) [1000000; quick 300000]
+          --out DIR             results directory [benchmarks/results]
+        """;
+
+    public string Command { get; private set; } = "run";
+    public string ApiDll { get; private set; } = "src/Shop.Api/bin/Release/net10.0/Shop.Api.dll";
+    public string Postgres { get; private set; } = "Host=127.0.0.1;Port=55432;Database=shop_bench;Username=shop;Password=shop";
+    public string Redis { get; private set; } = "127.0.0.1:56390";
+    public string? Target { get; private set; }
+    public HashSet<string> Scenarios { get; private set; } = new(StringComparer.OrdinalIgnoreCase)
+        { "throughput", "batch", "stampede", "views", "invalidation", "sweep", "serializers" };
+    public bool Quick { get; private set; }
+    public double Duration { get; private set; } = 10;
+    public int Connections { get; private set; } = 16;
+    public double ZipfS { get; private set; } = 1.0;
+    public int Products { get; private set; } = 100_000;
+    public int WarmDraws { get; private set; } = 1_000_000;
+    public string Out { get; private set; } = "benchmarks/results";
+
+    public TimeSpan RunTime => TimeSpan.FromSeconds(Duration);
+
+    public static LabOptions Parse(string[] args)
+    {
+        var o = new LabOptions();
+        var durationSet = false;
+        var warmSet = false;
+        var i = 0;
+        if (args.Length > 0 && !args[0].StartsWith('-')) o.Command = args[i++];
+        string Next(string name) => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value");
+        for (; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--api-dll": o.ApiDll = Next("--api-dll"); break;
+                case "--pg": o.Postgres = Next("--pg"); break;
+                case "--redis": o.Redis = Next("--redis"); break;
+                case "--target": o.Target = Next("--target").TrimEnd('/'); break;
+                case "--scenarios": o.Scenarios = new(Next("--scenarios").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.OrdinalIgnoreCase); break;
+                case "--quick": o.Quick = true; break;
+                case "--duration": o.Duration = double.Parse(Next("--duration"), CultureInfo.InvariantCulture); durationSet = true; break;
+                case "--connections": o.Connections = int.Parse(Next("--connections"), CultureInfo.InvariantCulture); break;
+                case "--zipf": o.ZipfS = double.Parse(Next("--zipf"), CultureInfo.InvariantCulture); break;
+                case "--products": o.Products = int.Parse(Next("--products"), CultureInfo.InvariantCulture); break;
+                case "--warm-draws": o.WarmDraws = int.Parse(Next("--warm-draws"), CultureInfo.InvariantCulture); warmSet = true; break;
+                case "--out": o.Out = Next("--out"); break;
+                case "-h" or "--help": o.Command = "help"; break;
+                default: throw new ArgumentException($"Unknown option {args[i]}\n\n{Usage}");
+            }
+        }
+        if (o.Quick && !durationSet) o.Duration = 4;
+        if (o.Quick && !warmSet) o.WarmDraws = 300_000;
+        return o;
+    }
+}
