@@ -9,6 +9,8 @@
 #   4. the API in the background on a free port (5099 up) against its own database (shop_http, recreated
 #      each run: migrations + demo seed at startup) and its own Redis key prefix; every http/*.http file
 #      run against it with httpyac; the API stopped again
+#   4b. against the same API: the benchmarks smoke (each BenchmarkDotNet body once, checked; the load lab for
+#      a few seconds), one pass/fail
 #   5. docker-compose.yml validated with `docker-compose config -q` (no engine needed)
 #
 # Counting: every test MTP reports, every httpyac request and the compose check count once. The last line is
@@ -267,6 +269,23 @@ if [ "$api_ok" = 1 ] && [ "$httpyac_ok" = 1 ]; then
         record_failure "$file: httpyac exited $rc"
       fi
     done
+
+    # Benchmarks and the load lab (issue #8) must keep building and running: each BenchmarkDotNet body once with its
+    # result checked, then the load lab for a few seconds against this API. One pass/fail; logs in bench-smoke.log.
+    section "Benchmarks smoke: BenchmarkDotNet bodies once, load lab for a few seconds"
+    if [ "$build_ok" = 1 ]; then
+      t0=$SECONDS
+      bench_ok=1
+      SHOP_BENCH_REDIS=$redis_hostport dotnet tests/Shop.Benchmarks/bin/Release/net10.0/Shop.Benchmarks.dll --smoke \
+        >"$LOGS/bench-smoke.log" 2>&1 || bench_ok=0
+      dotnet tests/Shop.LoadLab/bin/Release/net10.0/Shop.LoadLab.dll smoke --target "$base_url" --products 2000 \
+        >>"$LOGS/bench-smoke.log" 2>&1 || bench_ok=0
+      grep -E '^(benchmark smoke|load lab smoke)|FAIL' "$LOGS/bench-smoke.log" | sed 's/^/    /' || true
+      if [ "$bench_ok" = 1 ]; then passed=$((passed + 1)); note "benchmarks smoke ok ($((SECONDS - t0)) s)"
+      else tail -n 30 "$LOGS/bench-smoke.log"; record_failure "benchmarks smoke (see artifacts/test-logs/bench-smoke.log)"; fi
+    else
+      note "skipped: Shop.sln did not build"
+    fi
   else
     tail -n 40 "$LOGS/http-api.log"
     record_failure "the API did not answer $base_url/health/live within 60 s"
