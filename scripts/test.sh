@@ -8,7 +8,11 @@
 #      integration suite again on a local Redis Cluster (dotnet-test-cluster.log), failover test included
 #   4. the API in the background on a free port (5099 up) against its own database (shop_http, recreated
 #      each run: migrations + demo seed at startup) and its own Redis key prefix; every http/*.http file
-#      run against it with httpyac; the API stopped again
+#      run against it with httpyac; then, against the same API, a real Prometheus (1 s scrapes) and
+#      prometheus-redis-exporter: the article's hit-rate query and the app's per-level query must match the traffic
+#      of a known burst, and every Grafana dashboard query must evaluate (scripts/prometheus-check.sh: installs
+#      prometheus + prometheus-redis-exporter with apt when missing; promtool checks the compose config); the API
+#      stopped again
 #   4b. against the same API: the benchmarks smoke (each BenchmarkDotNet body once, checked; the load lab for
 #      a few seconds), one pass/fail
 #   5. docker-compose.yml validated with `docker-compose config -q` (no engine needed)
@@ -117,6 +121,10 @@ rm -f "$LOGS"/*.rc
 bg_pids+=($!); httpyac_job=$!
 (rc=0; ensure_compose >"$LOGS/compose-install.log" 2>&1 || rc=$?; echo "$rc" >"$LOGS/compose-install.rc") &
 bg_pids+=($!); compose_job=$!
+# After the docker-compose install (one apt at a time): Prometheus and the Redis exporter for step 4.
+(while [ ! -f "$LOGS/compose-install.rc" ]; do sleep 0.5; done
+ rc=0; scripts/prometheus-check.sh install >"$LOGS/prometheus-install.log" 2>&1 || rc=$?; echo "$rc" >"$LOGS/prometheus-install.rc") &
+bg_pids+=($!); prometheus_job=$!
 
 # --- 2. build ------------------------------------------------------------------------------------------------
 section "dotnet tool restore + Release build"
@@ -269,6 +277,29 @@ if [ "$api_ok" = 1 ] && [ "$httpyac_ok" = 1 ]; then
         record_failure "$file: httpyac exited $rc"
       fi
     done
+
+    # Prometheus scraping this same API and Redis; `prometheus-check: N passed, N failed` closes its output.
+    section "Prometheus + redis_exporter against the API (scripts/prometheus-check.sh)"
+    wait "$prometheus_job" || true
+    if [ "$(cat "$LOGS/prometheus-install.rc" 2>/dev/null)" != 0 ]; then
+      cat "$LOGS/prometheus-install.log"
+      record_failure "installing prometheus and prometheus-redis-exporter with apt"
+    else
+      t0=$SECONDS
+      set +e
+      scripts/prometheus-check.sh run "$base_url" 2>&1 | tee "$LOGS/prometheus-check.log"
+      set -e
+      line=$(grep -E '^prometheus-check: [0-9]+ passed, [0-9]+ failed' "$LOGS/prometheus-check.log" | tail -n 1 || true)
+      if [ -z "$line" ]; then
+        record_failure "scripts/prometheus-check.sh printed no summary"
+      else
+        read -r p_ok p_failed < <(awk '{ print $2, $4 }' <<<"$line")
+        passed=$((passed + p_ok))
+        failed=$((failed + p_failed))
+        [ "$p_failed" = 0 ] || failures+=("$p_failed Prometheus check(s), see artifacts/test-logs/prometheus-check.log")
+      fi
+      note "Prometheus checks took $((SECONDS - t0)) s"
+    fi
 
     # Benchmarks and the load lab (issue #8) must keep building and running: each BenchmarkDotNet body once with its
     # result checked, then the load lab for a few seconds against this API. One pass/fail; logs in bench-smoke.log.

@@ -1,0 +1,215 @@
+#!/usr/bin/env bash
+# The monitoring stack, checked for real on loopback (scripts/test.sh runs it against its live API):
+#   scripts/prometheus-check.sh install            apt-get install prometheus + prometheus-redis-exporter if missing
+#   scripts/prometheus-check.sh run BASE_URL       needs ConnectionStrings__Redis (host:port of the API's Redis)
+#
+# `run` checks, each counted once:
+#   1. `promtool check config` on monitoring/prometheus/prometheus.yml (the compose config)
+#   2. Prometheus (1 s scrapes, generated config) scraping the API's /metrics and a prometheus-redis-exporter on
+#      the same Redis; after a known burst of traffic, the article's hit-rate query on
+#      redis_keyspace_hits_total/misses equals the hit rate of the keyspace hits and misses Redis counted (INFO)
+#      during the burst, within 3 points
+#   3. the app's per-level query (share of shop_cache_lookups_total per level) equals the shares of the X-Cache
+#      headers the burst received (90 % L1, 10 % miss), within 0.02
+#   4. every PromQL expression of monitoring/grafana/dashboards/shop.json evaluates without error
+# It prints `prometheus-check: N passed, N failed` last and exits 0 only when nothing failed. Everything it
+# starts runs on 127.0.0.1 and is stopped on exit; data lives in .tools/run/prometheus (recreated each run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+RUN=$ROOT/.tools/run/prometheus
+COMPOSE_CONFIG=monitoring/prometheus/prometheus.yml
+DASHBOARD=monitoring/grafana/dashboards/shop.json
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+install() {
+  if command -v prometheus >/dev/null && command -v promtool >/dev/null && command -v prometheus-redis-exporter >/dev/null; then
+    echo "prometheus and prometheus-redis-exporter already installed"
+    return 0
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  # Try with the package lists at hand first; refresh them only if that fails.
+  as_root apt-get install -y -qq --no-install-recommends prometheus prometheus-redis-exporter >/dev/null 2>&1 \
+    || { as_root apt-get update -qq && as_root apt-get install -y -qq --no-install-recommends prometheus prometheus-redis-exporter >/dev/null; }
+  command -v prometheus >/dev/null && command -v prometheus-redis-exporter >/dev/null
+}
+
+passed=0
+failed=0
+pids=()
+pass() { passed=$((passed + 1)); printf '    ok: %s\n' "$*"; }
+fail() { failed=$((failed + 1)); printf '    FAILED: %s\n' "$*"; }
+
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+
+free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+
+# promql EXPR: prints one line per series, "label=value,... VALUE" (labels sorted), or "ERROR message".
+promql() {
+  node - "$PROM" "$1" <<'JS'
+const [base, query] = process.argv.slice(2);
+fetch(`${base}/api/v1/query?query=${encodeURIComponent(query)}`).then(r => r.json()).then(j => {
+  if (j.status !== "success") { console.log("ERROR " + (j.error || JSON.stringify(j))); return; }
+  for (const s of j.data.result) {
+    const labels = Object.entries(s.metric).filter(([k]) => k !== "__name__").sort().map(([k, v]) => `${k}=${v}`).join(",");
+    console.log(`${labels || "-"} ${s.value[1]}`);
+  }
+}, e => console.log("ERROR " + e.message));
+JS
+}
+
+# Waits until every target of the generated config was scraped at or after unix time $1 (seconds, fractional).
+wait_for_scrape_after() {
+  local after=$1 deadline=$((SECONDS + 20))
+  while [ $SECONDS -lt $deadline ]; do
+    local oldest
+    oldest=$(promql 'min(timestamp(up == 1)) and on() count(up == 1) == 2' | awk '$1 != "ERROR" {print $2}')
+    if [ -n "$oldest" ] && awk -v o="$oldest" -v a="$after" 'BEGIN { exit !(o >= a) }'; then return 0; fi
+    sleep 0.2
+  done
+  return 1
+}
+
+info_field() { "${rcli[@]}" info stats | tr -d '\r' | awk -F: -v k="$1" '$1 == k { print $2 }'; }
+
+run() {
+  local base_url=$1
+  trap cleanup EXIT
+  rm -rf "$RUN"; mkdir -p "$RUN"
+
+  # 1. The compose configuration is valid.
+  if promtool check config "$COMPOSE_CONFIG" >"$RUN/promtool.log" 2>&1; then
+    pass "promtool check config $COMPOSE_CONFIG"
+  else
+    cat "$RUN/promtool.log"; fail "promtool check config $COMPOSE_CONFIG"
+  fi
+
+  local redis_hostport=${ConnectionStrings__Redis%%,*}
+  local redis_host=${redis_hostport%:*} redis_port=${redis_hostport##*:}
+  rcli=(redis-cli -h "$redis_host" -p "$redis_port")
+  local api_target=${base_url#*://}; api_target=${api_target%%/*}
+
+  local exporter_port prom_port
+  exporter_port=$(free_port); prom_port=$(free_port)
+  PROM=http://127.0.0.1:$prom_port
+
+  prometheus-redis-exporter -redis.addr "redis://$redis_host:$redis_port" -web.listen-address "127.0.0.1:$exporter_port" \
+    >"$RUN/redis-exporter.log" 2>&1 &
+  pids+=($!)
+
+  cat >"$RUN/prometheus.yml" <<YAML
+# Generated by scripts/prometheus-check.sh: the compose config's jobs, pointed at loopback, scraped every second.
+global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+scrape_configs:
+  - job_name: shop-api
+    metrics_path: /metrics
+    static_configs:
+      - targets: ["$api_target"]
+  - job_name: redis
+    static_configs:
+      - targets: ["127.0.0.1:$exporter_port"]
+YAML
+  prometheus --config.file="$RUN/prometheus.yml" --storage.tsdb.path="$RUN/data" \
+    --web.listen-address="127.0.0.1:$prom_port" --log.level=warn >"$RUN/prometheus.log" 2>&1 &
+  pids+=($!)
+
+  # Series that the burst will move exist before the first scrape: rate() ignores a series' first sample.
+  local t0
+  node "$ROOT/scripts/prometheus-burst.mjs" "$base_url" warmup >"$RUN/warmup.log" 2>&1 || true
+  t0=$(date +%s.%N)
+  if ! wait_for_scrape_after "$t0"; then
+    tail -n 20 "$RUN/prometheus.log" "$RUN/redis-exporter.log"
+    fail "Prometheus did not scrape both targets (API $api_target, redis_exporter) within 20 s"
+    return
+  fi
+
+  # 2 + 3. A known burst, framed by Redis's own counters.
+  local hits0 misses0 hits1 misses1 burst
+  hits0=$(info_field keyspace_hits); misses0=$(info_field keyspace_misses)
+  burst=$(node "$ROOT/scripts/prometheus-burst.mjs" "$base_url" burst)
+  # Plain Redis traffic on top (a key of its own): 800 hits and 200 misses.
+  "${rcli[@]}" set shop:promcheck:hit x >/dev/null
+  { for _ in $(seq 800); do echo "GET shop:promcheck:hit"; done; for _ in $(seq 200); do echo "GET shop:promcheck:absent"; done; } \
+    | "${rcli[@]}" >/dev/null
+  "${rcli[@]}" del shop:promcheck:hit >/dev/null
+  sleep 0.3 # the burst's cache fills are off the response path
+  hits1=$(info_field keyspace_hits); misses1=$(info_field keyspace_misses)
+  local t1
+  t1=$(date +%s.%N)
+  # Two scrapes after the burst: the first may have started before it ended.
+  if ! wait_for_scrape_after "$(awk -v t="$t1" 'BEGIN { printf "%.3f", t + 1.05 }')"; then
+    fail "Prometheus stopped scraping after the burst"
+    return
+  fi
+
+  local expected actual
+  expected=$(awk -v h=$((hits1 - hits0)) -v m=$((misses1 - misses0)) 'BEGIN { printf "%.2f", 100 * h / (h + m) }')
+  actual=$(promql 'rate(redis_keyspace_hits_total[5m]) / (rate(redis_keyspace_hits_total[5m]) + rate(redis_keyspace_misses_total[5m])) * 100' | awk '{print $2}')
+  echo "    Redis keyspace during the burst: +$((hits1 - hits0)) hits, +$((misses1 - misses0)) misses = $expected %; Prometheus (article's query): ${actual:-none} %"
+  if [ -n "$actual" ] && awk -v a="$actual" -v e="$expected" 'BEGIN { d = a - e; if (d < 0) d = -d; exit !(d <= 3) }'; then
+    pass "Redis hit rate over 5 min from Prometheus ($actual %) matches Redis's own counters ($expected %)"
+  else
+    fail "Redis hit rate over 5 min from Prometheus (${actual:-none} %) is not Redis's own $expected %"
+  fi
+
+  # burst prints "requests=N l1=N l2=N miss=N" from the X-Cache headers it received.
+  echo "    API burst (X-Cache headers): $burst"
+  local per_level
+  per_level=$(promql 'sum by (level) (rate(shop_cache_lookups_total[5m])) / ignoring(level) group_left sum(rate(shop_cache_lookups_total[5m]))')
+  echo "    Prometheus (app's per-level query): $(tr '\n' ' ' <<<"$per_level")"
+  local ok=1 level header want got
+  for level in l1 l2 db; do
+    header=$level; [ "$level" = db ] && header=miss
+    want=$(awk -v b="$burst" -v k="$header" 'BEGIN { n = split(b, f, " "); for (i = 1; i <= n; i++) { split(f[i], kv, "="); v[kv[1]] = kv[2] } printf "%.4f", v[k] / v["requests"] }')
+    got=$(awk -v l="level=$level" '$1 == l { print $2 }' <<<"$per_level")
+    got=${got:-0}
+    awk -v a="$got" -v e="$want" 'BEGIN { d = a - e; if (d < 0) d = -d; exit !(d <= 0.02) }' || { ok=0; echo "    level $level: Prometheus $got, headers $want"; }
+  done
+  if [ "$ok" = 1 ] && grep -q "^level=l1 " <<<"$per_level"; then
+    pass "per-level hit rates from Prometheus match the burst's X-Cache headers"
+  else
+    fail "per-level hit rates from Prometheus do not match the burst's X-Cache headers"
+  fi
+
+  # 4. Every dashboard query is valid PromQL against the real metric names.
+  # Prints "total=N errors=N", then each failing expression.
+  local report empty
+  report=$(node --input-type=module - "$PROM" "$DASHBOARD" <<'JS'
+import { readFileSync } from "node:fs";
+const [base, file] = process.argv.slice(2);
+const dashboard = JSON.parse(readFileSync(file, "utf8"));
+const exprs = dashboard.panels.flatMap(p => (p.targets || []).map(t => t.expr.replaceAll("$__rate_interval", "1m")));
+const failures = [];
+for (const expr of exprs) {
+  const j = await fetch(`${base}/api/v1/query?query=${encodeURIComponent(expr)}`).then(r => r.json(), e => ({ error: e.message }));
+  if (j.status !== "success") failures.push(`${expr} -> ${j.error}`);
+}
+console.log(`total=${exprs.length} errors=${failures.length}`);
+for (const f of failures) console.log("    " + f);
+JS
+  ) || report="total=0 errors=1 (the check itself failed)"
+  empty=$(promql 'absent(redis_memory_max_bytes) or absent(shop_cache_l1_entries) or absent(http_server_request_duration_seconds_bucket)')
+  if grep -q "errors=0" <<<"$report" && ! grep -q "total=0" <<<"$report" && [ -z "$empty" ]; then
+    pass "all PromQL expressions of $DASHBOARD evaluate, on series that exist ($(head -n 1 <<<"$report"))"
+  else
+    echo "$report"
+    fail "dashboard expressions fail or their series are missing${empty:+ ($empty)}"
+  fi
+}
+
+case "${1:-}" in
+  install) install ;;
+  run)
+    [ -n "${2:-}" ] || { echo "usage: $0 run BASE_URL" >&2; exit 2; }
+    run "$2" || true
+    echo "prometheus-check: $passed passed, $failed failed"
+    [ "$failed" = 0 ] ;;
+  *) echo "usage: $0 install | run BASE_URL" >&2; exit 2 ;;
+esac
