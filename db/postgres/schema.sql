@@ -131,3 +131,44 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261126123410_PageViews') THEN
+    CREATE TABLE applied_view_batches (
+        batch_id uuid NOT NULL,
+        applied_at timestamp with time zone NOT NULL,
+        CONSTRAINT pk_applied_view_batches PRIMARY KEY (batch_id)
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261126123410_PageViews') THEN
+    CREATE TABLE product_view_totals (
+        product_id integer NOT NULL,
+        views bigint NOT NULL,
+        CONSTRAINT pk_product_view_totals PRIMARY KEY (product_id),
+        CONSTRAINT fk_product_view_totals_products_product_id FOREIGN KEY (product_id) REFERENCES products (id) ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261126123410_PageViews') THEN
+    CREATE INDEX ix_applied_view_batches_applied_at ON applied_view_batches (applied_at);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "migration_id" = '20261126123410_PageViews') THEN
+    INSERT INTO "__EFMigrationsHistory" (migration_id, product_version)
+    VALUES ('20261126123410_PageViews', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Shop.Application.Abstractions;
 using Shop.Application.Common;
+using Shop.Domain.PageViews;
 using Shop.Domain.Products;
 using Shop.Domain.Users;
 
@@ -14,6 +15,8 @@ public sealed class ShopDbContext(DbContextOptions<ShopDbContext> options) : DbC
     public DbSet<Review> Reviews => Set<Review>();
     public DbSet<User> Users => Set<User>();
     public DbSet<UserPreferences> UserPreferences => Set<UserPreferences>();
+    public DbSet<ProductViewTotal> ProductViewTotals => Set<ProductViewTotal>();
+    public DbSet<AppliedViewBatch> AppliedViewBatches => Set<AppliedViewBatch>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ShopDbContext).Assembly);

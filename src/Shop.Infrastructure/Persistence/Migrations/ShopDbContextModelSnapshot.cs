@@ -22,6 +22,41 @@ namespace Shop.Infrastructure.Persistence.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Shop.Domain.PageViews.AppliedViewBatch", b =>
+                {
+                    b.Property<Guid>("BatchId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("batch_id");
+
+                    b.Property<DateTimeOffset>("AppliedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("applied_at");
+
+                    b.HasKey("BatchId")
+                        .HasName("pk_applied_view_batches");
+
+                    b.HasIndex("AppliedAt")
+                        .HasDatabaseName("ix_applied_view_batches_applied_at");
+
+                    b.ToTable("applied_view_batches", (string)null);
+                });
+
+            modelBuilder.Entity("Shop.Domain.PageViews.ProductViewTotal", b =>
+                {
+                    b.Property<int>("ProductId")
+                        .HasColumnType("integer")
+                        .HasColumnName("product_id");
+
+                    b.Property<long>("Views")
+                        .HasColumnType("bigint")
+                        .HasColumnName("views");
+
+                    b.HasKey("ProductId")
+                        .HasName("pk_product_view_totals");
+
+                    b.ToTable("product_view_totals", (string)null);
+                });
+
             modelBuilder.Entity("Shop.Domain.Products.Category", b =>
                 {
                     b.Property<int>("Id")
@@ -244,6 +279,16 @@ namespace Shop.Infrastructure.Persistence.Migrations
                         .HasName("pk_user_preferences");
 
                     b.ToTable("user_preferences", (string)null);
+                });
+
+            modelBuilder.Entity("Shop.Domain.PageViews.ProductViewTotal", b =>
+                {
+                    b.HasOne("Shop.Domain.Products.Product", null)
+                        .WithOne()
+                        .HasForeignKey("Shop.Domain.PageViews.ProductViewTotal", "ProductId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_product_view_totals_products_product_id");
                 });
 
             modelBuilder.Entity("Shop.Domain.Products.Product", b =>
