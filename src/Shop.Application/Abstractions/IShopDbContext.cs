@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Shop.Domain.PageViews;
 using Shop.Domain.Products;
 using Shop.Domain.Users;
 
@@ -15,6 +16,8 @@ public interface IShopDbContext
     DbSet<Review> Reviews { get; }
     DbSet<User> Users { get; }
     DbSet<UserPreferences> UserPreferences { get; }
+    DbSet<ProductViewTotal> ProductViewTotals { get; }
+    DbSet<AppliedViewBatch> AppliedViewBatches { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 }

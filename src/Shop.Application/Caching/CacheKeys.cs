@@ -37,5 +37,17 @@ public static class CacheKeys
 
     public static CacheKey Preferences(int userId) => new($"{{user:{I(userId)}}}:preferences", EntryTypes.Preferences, "User", userId);
 
+    /// <summary>
+    /// Write-behind page-view counters are sharded by product id into a fixed number of hash tags (<c>{pv:0}</c> …
+    /// <c>{pv:15}</c>): each shard's keys (pending deltas, in-flight batches, lease) share one Redis Cluster slot, so
+    /// every page-view script touches one slot, while the shards spread over the nodes. Changing the count strands the
+    /// views pending under the old layout, so it is a constant.
+    /// </summary>
+    public const int PageViewShards = 16;
+
+    public static int PageViewShard(int productId) => (int)((uint)productId % PageViewShards);
+
+    public static string PageViewShardTag(int shard) => $"{{pv:{I(shard)}}}";
+
     private static string I(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -16,3 +16,6 @@ public sealed class UnauthenticatedException() : Exception("Authentication is re
 
 /// <summary>The caller is known but may not do this (403).</summary>
 public sealed class ForbiddenAccessException(string message) : Exception(message);
+
+/// <summary>A store the request cannot be answered without is unreachable (503); nothing was written.</summary>
+public sealed class ServiceUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

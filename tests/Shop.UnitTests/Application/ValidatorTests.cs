@@ -1,6 +1,8 @@
 using FluentValidation;
 using FluentValidation.TestHelper;
 using Shop.Application.Categories.ListCategoryProducts;
+using Shop.Application.PageViews.GetPageViews;
+using Shop.Application.PageViews.RecordPageView;
 using Shop.Application.Products.ChangeProductPrice;
 using Shop.Application.Products.CreateProduct;
 using Shop.Application.Products.GetProduct;
@@ -26,6 +28,7 @@ public sealed class ValidatorTests
         typeof(CreateProductCommandValidator), typeof(ChangeProductPriceCommandValidator), typeof(ListCategoryProductsQueryValidator),
         typeof(GetUserProfileQueryValidator), typeof(GetPreferencesQueryValidator), typeof(GetUserOverviewQueryValidator),
         typeof(CreateUserCommandValidator), typeof(ChangeUserPlanCommandValidator), typeof(UpdatePreferencesCommandValidator),
+        typeof(RecordPageViewCommandValidator), typeof(GetPageViewsQueryValidator),
     ];
 
     [Fact]
@@ -50,6 +53,8 @@ public sealed class ValidatorTests
         new GetUserProfileQueryValidator().TestValidate(new GetUserProfileQuery(id)).ShouldNotHaveAnyValidationErrors();
         new GetPreferencesQueryValidator().TestValidate(new GetPreferencesQuery(id)).ShouldNotHaveAnyValidationErrors();
         new GetUserOverviewQueryValidator().TestValidate(new GetUserOverviewQuery(id)).ShouldNotHaveAnyValidationErrors();
+        new RecordPageViewCommandValidator().TestValidate(new RecordPageViewCommand(id)).ShouldNotHaveAnyValidationErrors();
+        new GetPageViewsQueryValidator().TestValidate(new GetPageViewsQuery(id)).ShouldNotHaveAnyValidationErrors();
     }
 
     [Theory]
@@ -63,6 +68,8 @@ public sealed class ValidatorTests
         new GetUserProfileQueryValidator().TestValidate(new GetUserProfileQuery(id)).ShouldHaveValidationErrorFor(q => q.UserId);
         new GetPreferencesQueryValidator().TestValidate(new GetPreferencesQuery(id)).ShouldHaveValidationErrorFor(q => q.UserId);
         new GetUserOverviewQueryValidator().TestValidate(new GetUserOverviewQuery(id)).ShouldHaveValidationErrorFor(q => q.UserId);
+        new RecordPageViewCommandValidator().TestValidate(new RecordPageViewCommand(id)).ShouldHaveValidationErrorFor(c => c.ProductId);
+        new GetPageViewsQueryValidator().TestValidate(new GetPageViewsQuery(id)).ShouldHaveValidationErrorFor(q => q.ProductId);
     }
 
     // --- GetProductsQuery ---
