@@ -5,6 +5,7 @@ using Shop.Application.Abstractions;
 using Shop.Infrastructure.Caching;
 using Shop.Infrastructure.Caching.Serialization;
 using Shop.Infrastructure.Observability;
+using Shop.Infrastructure.PageViews;
 using Shop.Infrastructure.Persistence;
 using Shop.Infrastructure.Persistence.Seeding;
 using StackExchange.Redis;
@@ -57,6 +58,7 @@ public static class DependencyInjection
         services.AddScoped<DatabaseSeeder>();
 
         services.AddCaching(configuration);
+        services.AddPageViews(configuration);
         services.AddShopObservability();
         services.AddHealthChecks()
             .AddDbContextCheck<ShopDbContext>("postgres", tags: ["ready"])

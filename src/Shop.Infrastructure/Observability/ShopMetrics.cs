@@ -63,5 +63,9 @@ public sealed class ShopMetrics : IDisposable
     public void Gauge<T>(string name, Func<T> observe, string? unit = null, string? description = null)
         where T : struct => _meter.CreateObservableGauge(name, observe, unit, description);
 
+    /// <summary>For monotonic totals owned elsewhere (write-behind flushes, failures), read when the metrics are collected.</summary>
+    public void ObservableCounter<T>(string name, Func<IEnumerable<Measurement<T>>> observe, string? unit = null, string? description = null)
+        where T : struct => _meter.CreateObservableCounter(name, observe, unit, description);
+
     public void Dispose() => _meter.Dispose();
 }

@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Options;
+using Shop.Application.Abstractions;
+using Shop.Application.Common;
+using Shop.Infrastructure.Caching;
+using StackExchange.Redis;
+
+namespace Shop.Infrastructure.PageViews;
+
+/// <summary>
+/// The write-behind counter's request side (the port <see cref="IPageViewCounter"/>). Recording a view is one Lua call
+/// (<c>Lua/record.lua</c>): HINCRBY on the shard's pending hash, which both counts the view and marks the product
+/// pending, plus the product's in-flight and flushed views for the answer. When the product's pending delta reaches
+/// <c>PageViews:FlushThreshold</c>, this instance's <see cref="PageViewFlusher"/> is signalled (in process).
+/// Guarantees: no PostgreSQL access; a view is counted entirely or not at all; every acknowledged view is in Redis
+/// (pending or in flight) until a flush has committed it to PostgreSQL. Does not: fail open. Without Redis a view
+/// cannot be counted, so calls throw <see cref="ServiceUnavailableException"/> (503) at once while the shared
+/// <see cref="RedisCircuitBreaker"/> is open, or after <c>Cache:RedisTimeout</c>. A timeout after Redis ran the
+/// script answers 503 although the view was counted (at most one extra view per such timeout).
+/// </summary>
+public sealed class RedisPageViewCounter(
+    IConnectionMultiplexer redis,
+    RedisCircuitBreaker breaker,
+    PageViewKeys keys,
+    PageViewFlushSignal signal,
+    PageViewStats stats,
+    IOptions<PageViewOptions> options) : IPageViewCounter
+{
+    // A started Redis call is not cancelled: once sent, the view may be counted whatever the client does.
+    public async ValueTask<RecordedView> RecordAsync(int productId, CancellationToken cancellationToken)
+    {
+        var shard = PageViewKeys.ShardOf(productId);
+        var result = (long[])(await CallAsync(db => db.ScriptEvaluateAsync(PageViewScripts.Record,
+            [keys.Pending(shard), keys.InFlight(shard), keys.Flushed(shard)], [productId])))!;
+        var recorded = new RecordedView(result[0], result[1], result[2] < 0 ? null : result[2]);
+        stats.ViewRecorded();
+        if (recorded.Pending >= options.Value.FlushThreshold && signal.Request()) stats.ThresholdReached();
+        return recorded;
+    }
+
+    public async ValueTask<PendingViews> ReadPendingAsync(int productId, CancellationToken cancellationToken)
+    {
+        var shard = PageViewKeys.ShardOf(productId);
+        var result = (RedisResult[])(await CallAsync(db => db.ScriptEvaluateAsync(PageViewScripts.Read,
+            [keys.Pending(shard), keys.InFlight(shard), keys.Moves(shard)], [productId])))!;
+        var inFlight = new List<InFlightViews>((result.Length - 2) / 2);
+        for (var i = 2; i + 1 < result.Length; i += 2)
+        {
+            if (Guid.TryParse((string?)result[i], out var batchId)) inFlight.Add(new InFlightViews(batchId, (long)result[i + 1]));
+        }
+        return new PendingViews((long)result[1], inFlight, (long)result[0]);
+    }
+
+    public async ValueTask<bool> UnmovedSinceAsync(int productId, PendingViews read, CancellationToken cancellationToken)
+    {
+        var moves = await CallAsync(db => db.StringGetAsync(keys.Moves(PageViewKeys.ShardOf(productId))));
+        return (moves.IsNull ? 0 : (long)moves) == read.Moves;
+    }
+
+    private async Task<T> CallAsync<T>(Func<IDatabase, Task<T>> call)
+    {
+        if (!breaker.AllowRequest()) throw Unavailable(null);
+        try
+        {
+            var result = await call(redis.GetDatabase());
+            breaker.OnSuccess();
+            return result;
+        }
+        catch (RedisServerException ex)
+        {
+            breaker.OnSuccess(); // Redis answered (an OOM refusal, say): it is up, this call failed
+            throw Unavailable(ex);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            breaker.OnFailure(ex);
+            throw Unavailable(ex);
+        }
+    }
+
+    private static ServiceUnavailableException Unavailable(Exception? inner) =>
+        new("Page views are counted in Redis, which did not answer. Retry later.", inner);
+}
