@@ -24,6 +24,7 @@ internal static class ApiSetup
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
         services.AddShopMetrics();
+        services.AddPageViewRateLimiter(configuration);
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen(swagger =>
         {
@@ -59,6 +60,7 @@ internal static class ApiSetup
         app.UseSwaggerUI(ui => ui.EnablePersistAuthorization());
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter(); // after authentication: page views are limited per user, else per IP
 
         app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
@@ -71,6 +73,7 @@ internal static class ApiSetup
         app.MapProductEndpoints();
         app.MapCategoryEndpoints();
         app.MapUserEndpoints();
+        app.MapPageViewEndpoints();
         app.MapShopMetrics();
         app.MapCacheStatsEndpoints();
         return app;

@@ -35,6 +35,7 @@ internal sealed partial class ProblemDetailsExceptionHandler(
             ConflictException c => Problem(StatusCodes.Status409Conflict, "Conflict.", c.Message),
             UnauthenticatedException u => Problem(StatusCodes.Status401Unauthorized, "Unauthorized.", u.Message),
             ForbiddenAccessException f => Problem(StatusCodes.Status403Forbidden, "Forbidden.", f.Message),
+            ServiceUnavailableException s => Problem(StatusCodes.Status503ServiceUnavailable, "Service unavailable.", s.Message),
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested =>
                 Problem(499, "Client closed the request.", null),
             _ => null,
