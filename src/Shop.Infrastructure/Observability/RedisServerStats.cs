@@ -16,41 +16,52 @@ public sealed class RedisServerStats(IConnectionMultiplexer redis) : IDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
     private const int MaxArgumentLength = 60;
-    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _connect = new(1, 1);
     private ConnectionMultiplexer? _diagnostics;
 
     public async Task<RedisStats> ReadAsync(int slowlogCount, CancellationToken cancellationToken)
     {
-        var servers = Primaries();
+        var servers = await PrimariesAsync(cancellationToken);
         var nodes = await Task.WhenAll(servers.Select(s => ReadNodeAsync(s, slowlogCount, cancellationToken)));
         return new RedisStats(Mode(servers), nodes);
     }
 
-    /// <summary>The primaries (replicas are skipped; a node not connected yet is kept, to be reported as such).</summary>
-    public IServer[] Primaries()
+    /// <summary>The primaries (replicas are skipped; a node not connected is kept, to be reported as such).</summary>
+    public async Task<IServer[]> PrimariesAsync(CancellationToken cancellationToken)
     {
-        var connection = AdminConnection();
+        var connection = await AdminConnectionAsync(cancellationToken);
         return [.. connection.GetEndPoints().Select(e => connection.GetServer(e)).Where(s => !s.IsConnected || !s.IsReplica)];
     }
 
-    /// <summary>Whether the connection INFO goes through is up (the app's own, or the diagnostics one).</summary>
-    public bool IsConnected => AdminConnection().IsConnected;
-
-    private IConnectionMultiplexer AdminConnection()
+    /// <summary>
+    /// The app's own connection when it allows admin commands; else the diagnostics one, opened (asynchronously)
+    /// only once the app's connection is up, so an unreachable Redis costs no second connection attempt.
+    /// </summary>
+    private async Task<IConnectionMultiplexer> AdminConnectionAsync(CancellationToken cancellationToken)
     {
+        if (_diagnostics is not null) return _diagnostics;
         var options = ConfigurationOptions.Parse(redis.Configuration);
-        if (options.AllowAdmin) return redis;
-        lock (_gate)
+        if (options.AllowAdmin || !redis.IsConnected) return redis;
+        await _connect.WaitAsync(cancellationToken);
+        try
         {
             if (_diagnostics is not null) return _diagnostics;
             options.AllowAdmin = true;
             options.AbortOnConnectFail = false;
             options.ClientName = (options.ClientName ?? "shop") + "-diag";
-            return _diagnostics = ConnectionMultiplexer.Connect(options);
+            return _diagnostics = await ConnectionMultiplexer.ConnectAsync(options);
+        }
+        finally
+        {
+            _connect.Release();
         }
     }
 
-    public void Dispose() => _diagnostics?.Dispose();
+    public void Dispose()
+    {
+        _diagnostics?.Dispose();
+        _connect.Dispose();
+    }
 
     public static string Mode(IEnumerable<IServer> servers) =>
         servers.Any(s => s.IsConnected && s.ServerType == ServerType.Cluster) ? "cluster" : "standalone";

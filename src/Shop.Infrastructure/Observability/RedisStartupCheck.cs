@@ -18,15 +18,16 @@ internal sealed partial class RedisStartupCheck(IConnectionMultiplexer redis, Re
     {
         try
         {
+            await Task.Yield(); // never delay the host's start
             var deadline = DateTime.UtcNow + ConnectWait;
-            while (!(redis.IsConnected && stats.IsConnected) && DateTime.UtcNow < deadline) await Task.Delay(100, stoppingToken);
-            if (!redis.IsConnected || !stats.IsConnected)
+            while (!redis.IsConnected && DateTime.UtcNow < deadline) await Task.Delay(100, stoppingToken);
+            if (!redis.IsConnected)
             {
                 LogUnreachable(ConnectWait.TotalSeconds);
                 return;
             }
 
-            var servers = stats.Primaries();
+            var servers = await stats.PrimariesAsync(stoppingToken);
             var mode = RedisServerStats.Mode(servers);
             foreach (var server in servers)
             {
