@@ -83,6 +83,7 @@ public sealed class PageViewApiTests(PageViewApp app) : IClassFixture<PageViewAp
     [Fact]
     public async Task With_Redis_down_views_answer_503_problem_details_fast_and_nothing_is_half_written()
     {
+        Assert.SkipWhen(app.Services.IsCluster, "standalone only: the proxy fronts one node, and a cluster client reaches the others directly");
         await using var proxy = new RedisProxy(app.Services.Redis);
         proxy.Start();
         var instance = app.StartInstance(new Dictionary<string, string?>
