@@ -42,6 +42,7 @@ step() { printf '\n==> %s (%d s)\n' "$*" $((SECONDS - started)); }
 want() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; }
 
 redis_started=0
+bench_failed=0
 cleanup() {
   if [ "$redis_started" = 1 ]; then redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true; fi
 }
@@ -71,11 +72,16 @@ fi
 if want micro; then
   step "BenchmarkDotNet: serializers, L1 hit, Redis hit"
   rm -rf artifacts/bdn
-  SHOP_BENCH_REDIS=127.0.0.1:$REDIS_PORT dotnet tests/Shop.Benchmarks/bin/Release/net10.0/Shop.Benchmarks.dll $QUICK \
-    --filter '*' --artifacts artifacts/bdn
-  mkdir -p "$RESULTS/bdn"
-  rm -f "$RESULTS"/bdn/*
-  cp artifacts/bdn/results/*-report-github.md artifacts/bdn/results/*-report.csv "$RESULTS/bdn/"
+  # A failure here is reported, and the lab still runs: one broken benchmark must not cost the other figures.
+  if SHOP_BENCH_REDIS=127.0.0.1:$REDIS_PORT dotnet tests/Shop.Benchmarks/bin/Release/net10.0/Shop.Benchmarks.dll $QUICK \
+    --filter '*' --artifacts artifacts/bdn; then
+    mkdir -p "$RESULTS/bdn"
+    rm -f "$RESULTS"/bdn/*
+    cp artifacts/bdn/results/*-report-github.md artifacts/bdn/results/*-report.csv "$RESULTS/bdn/"
+  else
+    echo "BenchmarkDotNet FAILED: benchmarks/results/bdn/ keeps the previous figures" >&2
+    bench_failed=1
+  fi
 fi
 
 if want lab; then
@@ -95,3 +101,4 @@ if want report || [ -z "$ONLY" ]; then
   dotnet tests/Shop.LoadLab/bin/Release/net10.0/Shop.LoadLab.dll report --out "$RESULTS"
 fi
 step "Done: $RESULTS/REPORT.md"
+[ "$bench_failed" = 0 ]

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Exporters;
-using BenchmarkDotNet.Exporters.Csv;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
@@ -26,8 +24,7 @@ var job = Job.Default
     .WithId(quick ? "quick" : "full");
 var config = DefaultConfig.Instance
     .AddJob(job)
-    .AddExporter(CsvExporter.Default, MarkdownExporter.GitHub)
-    .WithOptions(ConfigOptions.JoinSummary | ConfigOptions.DisableLogFile)
+    .WithOptions(ConfigOptions.DisableLogFile)
     .WithSummaryStyle(BenchmarkDotNet.Reports.SummaryStyle.Default.WithMaxParameterColumnWidth(20));
 BenchmarkSwitcher.FromAssembly(typeof(Payloads).Assembly).Run([.. args.Where(a => a != "--quick")], config);
 return 0;

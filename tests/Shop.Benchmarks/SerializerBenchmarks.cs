@@ -92,6 +92,9 @@ public class SerializerBenchmarks
         public BytesColumnConfig() => AddColumn(new BytesColumn());
     }
 
+    private static bool HasPayload(BenchmarkCase c) =>
+        c.Parameters.Items.Any(p => p.Name == "Serializer") && c.Parameters.Items.Any(p => p.Name == "Payload");
+
     /// <summary>The serialized size of the case's payload with the case's serializer (sum of its entries).</summary>
     private sealed class BytesColumn : IColumn
     {
@@ -103,12 +106,13 @@ public class SerializerBenchmarks
         public bool IsNumeric => true;
         public UnitType UnitType => UnitType.Size;
         public string Legend => "Serialized payload size in bytes (without Shop's 20-byte envelope header)";
-        public bool IsAvailable(Summary summary) => true;
+        public bool IsAvailable(Summary summary) => summary.BenchmarksCases.Any(HasPayload);
         public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
         public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
 
         public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
         {
+            if (!HasPayload(benchmarkCase)) return "-";
             var serializer = (string)benchmarkCase.Parameters["Serializer"];
             var payload = (string)benchmarkCase.Parameters["Payload"];
             return Encode(Create(serializer), payload).Sum(b => b.Length).ToString(System.Globalization.CultureInfo.InvariantCulture);

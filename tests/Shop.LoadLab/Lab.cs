@@ -53,14 +53,14 @@ public sealed class Lab(LabOptions options, PgProbe pg, RedisProbe redis, LabRep
 
     private static Operation PathGet(string path) => (client, _) => LoadRunner.GetAsync(client, path);
 
-    private Operation BatchGet(int ids) => (client, random) =>
-        LoadRunner.GetAsync(client, "/api/products?ids=" + string.Join(',', _zipf.NextDistinct(random, ids)));
+    private static Operation BatchGet(Zipf zipf, int ids) => (client, random) =>
+        LoadRunner.GetAsync(client, "/api/products?ids=" + string.Join(',', zipf.NextDistinct(random, ids)));
 
-    private Operation SinglesGet(int ids) => async (client, random) =>
+    private static Operation SinglesGet(Zipf zipf, int ids) => async (client, random) =>
     {
         var ok = true;
         string? worst = null;
-        foreach (var id in _zipf.NextDistinct(random, ids))
+        foreach (var id in zipf.NextDistinct(random, ids))
         {
             var r = await LoadRunner.GetAsync(client, "/api/products/" + id.ToString(CultureInfo.InvariantCulture));
             ok &= r.Ok;
@@ -197,7 +197,7 @@ public sealed class Lab(LabOptions options, PgProbe pg, RedisProbe redis, LabRep
             await Config(api, "redis-only", "Cache:L1Enabled=false: every hit is one Redis GET + JSON decode", product);
             await WarmIdsAsync(api, hot.Ids);
             await Config(api, "redis-hit", "Cache:L1Enabled=false, Zipf over 5,000 products all in Redis: the Redis-hit path", ProductGet(hot));
-            if (options.Scenarios.Contains("batch")) await BatchAsync(api);
+            if (options.Scenarios.Contains("batch")) await BatchAsync(api, hot);
         }
 
         // Same key prefix: Redis is already warm from the Redis-only run.
@@ -212,15 +212,15 @@ public sealed class Lab(LabOptions options, PgProbe pg, RedisProbe redis, LabRep
         }
     }
 
-    public async Task BatchAsync(ApiProcess api)
+    public async Task BatchAsync(ApiProcess api, Zipf warm)
     {
-        Console.WriteLine("\n== Batch reads (Redis only, warm): GET /api/products?ids=… vs the same ids as N single GETs ==");
+        Console.WriteLine("\n== Batch reads (Redis only, ids from the 5,000 warm products): GET /api/products?ids=… vs the same ids as N single GETs ==");
         foreach (var n in new[] { 1, 10, 20, 50, 100 })
         {
             var i0 = await redis.InfoAsync();
-            var batch = await MeasureAsync(api, $"batch of {n}", 4, BatchGet(n), duration: Short);
+            var batch = await MeasureAsync(api, $"batch of {n}", 4, BatchGet(warm, n), duration: Short);
             var i1 = await redis.InfoAsync();
-            var singles = await MeasureAsync(api, $"{n} single GETs", 4, SinglesGet(n), duration: Short);
+            var singles = await MeasureAsync(api, $"{n} single GETs", 4, SinglesGet(warm, n), duration: Short);
             var i2 = await redis.InfoAsync();
             double Per(Dictionary<string, double> a, Dictionary<string, double> b, string cmd, long ops) =>
                 (b.GetValueOrDefault($"cmdstat_{cmd}.calls") - a.GetValueOrDefault($"cmdstat_{cmd}.calls")) / Math.Max(1, ops);
