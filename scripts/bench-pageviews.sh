@@ -99,6 +99,8 @@ wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_MEASURED}s" -s "$LOGS/views.lua" "$base" |
 accepted=$(sed -n 's/^status 202: //p' "$LOGS/wrk.txt"); accepted=${accepted:-0}
 others=$(grep '^status ' "$LOGS/wrk.txt" | grep -v '^status 202:' || true)
 
+curl -fsS "$base/metrics" 2>/dev/null | grep -E '^shop_pageviews' >"$LOGS/metrics.txt" || true # if /metrics is mapped
+
 step "Graceful shutdown (flushes the rest)"
 kill -TERM "$api_pid"; wait "$api_pid" 2>/dev/null || true; api_pid=""
 sleep 1 # the backends' statistics are flushed as they exit
@@ -125,3 +127,4 @@ flushes that moved views: $flushes during the measured run and the shutdown ($fl
 transactions that wrote batches: $xids for $flushes_all flushes; product totals written outside them: $foreign => one transaction per flush
 transactions committed in $DB during the measured run and the shutdown (pg_stat_database: every transaction, autovacuum's too): $((commits_after - commits_before))
 REPORT
+if [ -s "$LOGS/metrics.txt" ]; then echo "the instance's shop_pageviews_* metrics before the shutdown: artifacts/bench-pageviews/metrics.txt"; fi
