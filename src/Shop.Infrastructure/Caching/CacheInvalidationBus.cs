@@ -113,8 +113,8 @@ public sealed partial class CacheInvalidationBus(
                     await subscriber.SubscribeAsync(Channel, (_, value) => OnMessage(value));
                     if (subscriber.IsConnected(Channel))
                     {
+                        l1.Resume(); // first: whoever sees Subscribed must find L1 in use
                         _subscribed = true;
-                        l1.Resume();
                     }
                 }
                 while (_pending.TryPeek(out var message) && await TrySendAsync(message)) _pending.TryDequeue(out _);

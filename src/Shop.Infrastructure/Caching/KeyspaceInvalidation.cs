@@ -44,8 +44,10 @@ public sealed partial class KeyspaceInvalidation(
                     {
                         // L1 holds logical keys: strip "__keyspace@0__:" and the deployment's "shop:v1:".
                         var key = channel.ToString()[(prefix.Length + keyspace.Root.Length)..];
-                        // Lock keys come and go with every miss; they are never in L1, so they must not bump its epoch.
-                        if (!key.EndsWith(":lock", StringComparison.Ordinal)) l1.Invalidate([key], []);
+                        // A deletion, expiry or eviction does not make what a load read from PostgreSQL stale, so it
+                        // only drops the entry; it does not move L1's epoch (which would refuse concurrent fills of
+                        // every key, and locks, leases and page-view batches come and go all the time).
+                        l1.Remove(key);
                     });
                     LogEnabled(Events, pattern.ToString(), redis.GetSubscriber().SubscribedEndpoint(pattern)?.ToString() ?? "?");
                 }

@@ -86,6 +86,9 @@ public sealed class L1Cache : IDisposable
         }
     }
 
+    /// <summary>Drops one entry without moving the epoch: for deletions that do not make a database read stale.</summary>
+    public void Remove(string key) => _memory.Remove(key);
+
     /// <summary>Drops everything (e.g. the invalidation subscription was lost: messages may have been missed).</summary>
     public void Clear()
     {
