@@ -234,7 +234,7 @@ public sealed class Lab(LabOptions options, PgProbe pg, RedisProbe redis, LabRep
     {
         Console.WriteLine("\n== Stampede: 1,000 concurrent GETs of a cold product ==");
         const int requests = 1000;
-        var repeats = options.Quick ? 2 : 3;
+        var repeats = options.Quick ? 1 : 2;
         var modes = new (string Mode, int Instances, (string, string)[] Extra)[]
         {
             ("protected (lock + single-flight)", 1, []),
@@ -243,6 +243,20 @@ public sealed class Lab(LabOptions options, PgProbe pg, RedisProbe redis, LabRep
             ("Cache:StampedeLock=false (single-flight only)", 2, [("Cache__StampedeLock", "false")]),
             ("no cache (Cache:Enabled=false)", 1, [("Cache__Enabled", "false")]),
         };
+        // Calibration: index scans of products per product-page load (the plan may scan the primary key more than once).
+        double scansPerLoad;
+        await using (var calibrate = await StartAsync("stampede-calibration", Env("bcal", extra: ("Cache__Enabled", "false"))))
+        {
+            using var client = LoadRunner.CreateClient(calibrate.BaseUrl, 1);
+            await LoadRunner.GetAsync(client, "/api/products/1");
+            await PgProbe.SettleAsync(exact: true);
+            var before = await pg.ProductIndexScansAsync();
+            for (var id = 98_001; id <= 98_020; id++) await LoadRunner.GetAsync(client, $"/api/products/{id}");
+            await PgProbe.SettleAsync(exact: true);
+            scansPerLoad = Math.Max(1, (await pg.ProductIndexScansAsync() - before) / 20.0);
+            Console.WriteLine($"    calibration: {scansPerLoad:F2} index scans of products per product-page load (20 loads, no cache)");
+        }
+
         var set = 0;
         foreach (var (mode, instances, extra) in modes)
         {
@@ -254,6 +268,7 @@ public sealed class Lab(LabOptions options, PgProbe pg, RedisProbe redis, LabRep
                 for (var i = 0; i < instances; i++) apis.Add(await StartAsync($"stampede{set}-{i}", Env(prefix, extra: extra)));
                 var clients = apis.Select(a => LoadRunner.CreateClient(a.BaseUrl, requests / instances)).ToList();
                 var loads = new List<long>();
+                var raw = new List<long>();
                 long errors = 0;
                 var latencies = new List<double>();
                 var headers = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -262,7 +277,7 @@ public sealed class Lab(LabOptions options, PgProbe pg, RedisProbe redis, LabRep
                     var id = 99_000 + (set * 10) + r; // never read before under this prefix: cold in L1 and Redis
                     // Open every connection first, so the 1,000 product requests leave at once.
                     await Task.WhenAll(Enumerable.Range(0, requests).Select(i => LoadRunner.GetAsync(clients[i % instances], "/health/live").AsTask()));
-                    await PgProbe.SettleAsync();
+                    await PgProbe.SettleAsync(exact: true);
                     var before = await pg.ProductIndexScansAsync();
                     var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     var tasks = Enumerable.Range(0, requests).Select(async i =>
@@ -279,12 +294,14 @@ public sealed class Lab(LabOptions options, PgProbe pg, RedisProbe redis, LabRep
                         latencies.Add(ms);
                         if (o.Cache is { } h) headers[h] = headers.GetValueOrDefault(h) + 1;
                     }
-                    await PgProbe.SettleAsync();
-                    loads.Add(await pg.ProductIndexScansAsync() - before);
+                    await PgProbe.SettleAsync(exact: true);
+                    var scans = await pg.ProductIndexScansAsync() - before;
+                    raw.Add(scans);
+                    loads.Add((long)Math.Round(scans / scansPerLoad));
                 }
                 foreach (var cl in clients) cl.Dispose();
                 latencies.Sort();
-                var row = new StampedeRow(mode, instances, requests, loads, errors, latencies[latencies.Count / 2], latencies[^1], headers);
+                var row = new StampedeRow(mode, instances, requests, loads, errors, latencies[latencies.Count / 2], latencies[^1], headers, raw, scansPerLoad);
                 report.Stampede.Add(row);
                 Console.WriteLine($"    {mode,-48} instances {instances}: database loads per cold key {string.Join(", ", loads)}  errors {errors}  p50 {row.P50Ms:F1} ms  max {row.MaxMs:F1} ms");
             }
@@ -355,6 +372,7 @@ public sealed class Lab(LabOptions options, PgProbe pg, RedisProbe redis, LabRep
         var token = (await tokenResponse.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
         const int id = 4242;
         var lags = new List<double>();
+        var served = new List<double>();
         long polls = 0;
         async Task<decimal> PriceOn(ApiProcess api)
         {
@@ -372,20 +390,27 @@ public sealed class Lab(LabOptions options, PgProbe pg, RedisProbe redis, LabRep
             using var response = await client.SendAsync(put);
             response.EnsureSuccessStatusCode();
             var acknowledged = Stopwatch.GetTimestamp();
+            var sent = acknowledged;
             while (await PriceOn(b) != price)
             {
                 polls++;
                 if (Stopwatch.GetElapsedTime(acknowledged) > TimeSpan.FromSeconds(5)) throw new TimeoutException($"B still served the old price of {id} 5 s after change {i}");
+                sent = Stopwatch.GetTimestamp();
             }
-            lags.Add(Stopwatch.GetElapsedTime(acknowledged).TotalMilliseconds);
+            // Staleness window seen by a client: from A's 200 to the sending of the first read of B that got the new price
+            // (0 when B had already dropped it); "served" adds that read's own latency (a miss: Redis, then PostgreSQL).
+            lags.Add((sent - acknowledged) * 1000.0 / Stopwatch.Frequency);
+            served.Add(Stopwatch.GetElapsedTime(acknowledged).TotalMilliseconds);
         }
         lags.Sort();
-        double P(double p) => lags[Math.Min(lags.Count - 1, (int)Math.Ceiling(p / 100 * lags.Count) - 1)];
+        served.Sort();
+        static double Pct(List<double> v, double p) => v[Math.Min(v.Count - 1, Math.Max(0, (int)Math.Ceiling(p / 100 * v.Count) - 1))];
+        double P(double p) => Pct(lags, p);
         var artifact = Path.Combine("artifacts", "test-results", "invalidation-propagation.txt");
         var result = new InvalidationResult(changes, P(50), P(90), P(99), lags[^1], (double)polls / changes,
-            File.Exists(artifact) ? File.ReadAllText(artifact).Trim() : null);
+            File.Exists(artifact) ? File.ReadAllText(artifact).Trim() : null, Pct(served, 50), Pct(served, 99));
         report.Invalidation = result;
-        Console.WriteLine($"    {changes} changes: B served the new price p50 {result.P50Ms:F2} ms, p90 {result.P90Ms:F2}, p99 {result.P99Ms:F2}, max {result.MaxMs:F2} ms after A's 200 (stale polls per change {result.MeanPolls:F1})");
+        Console.WriteLine($"    {changes} changes: stale window after A's 200 p50 {result.P50Ms:F2} ms, p90 {result.P90Ms:F2}, p99 {result.P99Ms:F2}, max {result.MaxMs:F2} ms (stale reads per change {result.MeanPolls:F2}); new price served p50 {result.ServedP50Ms:F2} ms, p99 {result.ServedP99Ms:F2} ms");
     }
 
     public async Task SweepAsync()
@@ -403,7 +428,7 @@ public sealed class Lab(LabOptions options, PgProbe pg, RedisProbe redis, LabRep
             var m = await MeasureAsync(api, $"L1SizeLimit={limit} L1Ttl={ttl}", options.Connections, product);
             var info = await redis.InfoAsync();
             report.Sweep.Add(new SweepRow("L1SizeLimit", $"{int.Parse(limit, CultureInfo.InvariantCulture):N0} entries, L1Ttl {TimeSpan.Parse(ttl, CultureInfo.InvariantCulture).TotalSeconds:F0} s", m,
-                info.GetValueOrDefault("db0_keys"), info.GetValueOrDefault("used_memory") / 1048576.0, info.GetValueOrDefault("evicted_keys"),
+                await KeyCountAsync(), info.GetValueOrDefault("used_memory") / 1048576.0, info.GetValueOrDefault("evicted_keys"),
                 _zipf.ShareOfTop(int.Parse(limit, CultureInfo.InvariantCulture))));
         }
 

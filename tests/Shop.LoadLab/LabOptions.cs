@@ -24,6 +24,7 @@ public sealed class LabOptions
           --products N          product ids drawn from 1..N [100000]
           --warm-draws N        Zipf draws sent as batch reads before measuring (fills the caches) [1000000; quick 300000]
           --out DIR             results directory [benchmarks/results]
+          --merge               keep the sections of DIR/loadlab.json that this run does not measure (re-run a part)
         """;
 
     public string Command { get; private set; } = "run";
@@ -40,6 +41,7 @@ public sealed class LabOptions
     public int Products { get; private set; } = 100_000;
     public int WarmDraws { get; private set; } = 1_000_000;
     public string Out { get; private set; } = "benchmarks/results";
+    public bool Merge { get; private set; }
 
     public TimeSpan RunTime => TimeSpan.FromSeconds(Duration);
 
@@ -67,6 +69,7 @@ public sealed class LabOptions
                 case "--products": o.Products = int.Parse(Next("--products"), CultureInfo.InvariantCulture); break;
                 case "--warm-draws": o.WarmDraws = int.Parse(Next("--warm-draws"), CultureInfo.InvariantCulture); warmSet = true; break;
                 case "--out": o.Out = Next("--out"); break;
+                case "--merge": o.Merge = true; break;
                 case "-h" or "--help": o.Command = "help"; break;
                 default: throw new ArgumentException($"Unknown option {args[i]}\n\n{Usage}");
             }

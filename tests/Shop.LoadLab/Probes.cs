@@ -30,8 +30,11 @@ public sealed class PgProbe(string connectionString) : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>A backend reports its counters when idle at most about once a second: wait that out before reading.</summary>
-    public static Task SettleAsync() => Task.Delay(1200);
+    /// <summary>
+    /// A busy backend reports its counters about once a second, but one that goes idle may hold them for up to 10 s
+    /// (PostgreSQL 15's idle stats interval): wait that out before reading counts that must be exact.
+    /// </summary>
+    public static Task SettleAsync(bool exact = false) => Task.Delay(exact ? 11_000 : 1200);
 
     public ValueTask DisposeAsync() => _source.DisposeAsync();
 }

@@ -39,6 +39,10 @@ switch (options.Command)
 static async Task<int> RunAsync(LabOptions options)
 {
     var started = Stopwatch.GetTimestamp();
+    var previousPath = Path.Combine(options.Out, "loadlab.json");
+    LabReport? previous = options.Merge && File.Exists(previousPath)
+        ? JsonSerializer.Deserialize<LabReport>(File.ReadAllText(previousPath), ReportWriter.JsonOptions)
+        : null;
     var report = new LabReport
     {
         Machine = Machine(),
@@ -54,6 +58,20 @@ static async Task<int> RunAsync(LabOptions options)
             ["scenarios"] = string.Join(",", options.Scenarios),
         },
     };
+    if (previous is not null)
+    {
+        // Sections this run does not measure again are kept, and say so.
+        bool Again(string scenario) => options.Scenarios.Contains(scenario);
+        if (!Again("throughput")) report.Throughput = previous.Throughput;
+        if (!Again("batch") || !Again("throughput")) report.Batch = previous.Batch;
+        if (!Again("views") || !Again("throughput")) report.Views = previous.Views;
+        if (!Again("stampede")) report.Stampede = previous.Stampede;
+        if (!Again("invalidation")) report.Invalidation = previous.Invalidation;
+        if (!Again("sweep")) report.Sweep = previous.Sweep;
+        if (!Again("serializers")) report.Serializers = previous.Serializers;
+        report.Notes.AddRange(previous.Notes.Where(n => !n.StartsWith("Database ready", StringComparison.Ordinal)));
+        report.Notes.Add($"Merged run: {string.Join(", ", options.Scenarios)} measured {report.Date}; the other sections come from the run of {previous.Date} ({previous.Settings.GetValueOrDefault("mode")}).");
+    }
     Console.WriteLine($"Shop load lab — {report.Machine}; commit {report.Commit}; {string.Join(", ", report.Settings.Select(s => $"{s.Key}={s.Value}"))}");
     if (!File.Exists(options.ApiDll))
     {

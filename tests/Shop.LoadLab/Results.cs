@@ -17,11 +17,11 @@ public sealed record ThroughputRow(string Config, string Description, Measured S
 
 public sealed record BatchRow(int Ids, Measured Batch, Measured Singles, double MgetPerBatch, double GetPerBatch, double GetPerSingles, double MgetPerSingles);
 
-public sealed record StampedeRow(string Mode, int Instances, int Requests, List<long> Loads, long Errors, double P50Ms, double MaxMs, Dictionary<string, long> CacheHeaders);
+public sealed record StampedeRow(string Mode, int Instances, int Requests, List<long> Loads, long Errors, double P50Ms, double MaxMs, Dictionary<string, long> CacheHeaders, List<long>? RawIndexScans = null, double ScansPerLoad = 1);
 
 public sealed record ViewsResult(Measured Load, long Accepted, long RateLimited, double Flushes, double FlushTransactions, double FlushedViews, long PgTransactions, string Note);
 
-public sealed record InvalidationResult(int Changes, double P50Ms, double P90Ms, double P99Ms, double MaxMs, double MeanPolls, string? TestArtifact);
+public sealed record InvalidationResult(int Changes, double P50Ms, double P90Ms, double P99Ms, double MaxMs, double MeanPolls, string? TestArtifact, double ServedP50Ms = double.NaN, double ServedP99Ms = double.NaN);
 
 public sealed record SweepRow(string Parameter, string Value, Measured Load, double KeysInRedis, double RedisUsedMb, double Evicted, double IdealHitRate);
 
