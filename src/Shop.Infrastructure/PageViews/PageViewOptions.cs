@@ -16,7 +16,8 @@ public sealed class PageViewOptions
 
     /// <summary>
     /// How long a flusher owns a shard. A flusher that dies keeps its shards' in-flight batches unfinished this long at
-    /// most; then any instance takes the shards over and finishes them. Longer than a flush takes.
+    /// most; then any instance takes the shards over and finishes them. Longer than a flush takes: a flush that outlives
+    /// its lease (a slow commit) is fenced out of its cleanup, which is safe but leaves the batches to the next owner.
     /// </summary>
     public TimeSpan LeaseTtl { get; set; } = TimeSpan.FromSeconds(15);
 
