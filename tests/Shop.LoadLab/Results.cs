@@ -17,7 +17,7 @@ public sealed record ThroughputRow(string Config, string Description, Measured S
 
 public sealed record BatchRow(int Ids, Measured Batch, Measured Singles, double MgetPerBatch, double GetPerBatch, double GetPerSingles, double MgetPerSingles);
 
-public sealed record StampedeRow(string Mode, int Instances, int Requests, List<long> Loads, long Errors, double P50Ms, double MaxMs, Dictionary<string, long> CacheHeaders, List<long>? RawIndexScans = null, double ScansPerLoad = 1);
+public sealed record StampedeRow(string Mode, int Instances, int Requests, List<long> Loads, long Errors, double P50Ms, double MaxMs, Dictionary<string, long> CacheHeaders, List<long>? RawIndexScans = null, double ScansPerLoad = 1, List<long>? MetricLoads = null);
 
 public sealed record ViewsResult(Measured Load, long Accepted, long RateLimited, double Flushes, double FlushTransactions, double FlushedViews, long PgTransactions, string Note);
 
