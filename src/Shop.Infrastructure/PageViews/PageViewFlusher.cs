@@ -34,7 +34,7 @@ namespace Shop.Infrastructure.PageViews;
 /// Redis fails; Redis reads stay exact meanwhile.
 /// </summary>
 public sealed partial class PageViewFlusher(
-    [FromKeyedServices(PageViewFlusher.ConnectionKey)] IConnectionMultiplexer redis,
+    PageViewConnection connection,
     PageViewKeys keys,
     IServiceScopeFactory scopes,
     PageViewFlushSignal signal,
@@ -42,12 +42,6 @@ public sealed partial class PageViewFlusher(
     IOptions<PageViewOptions> options,
     ILogger<PageViewFlusher> logger) : BackgroundService
 {
-    /// <summary>
-    /// The flusher has a Redis connection of its own: a claim can return thousands of deltas, and on the shared
-    /// multiplexer those bytes would queue in front of requests' cache reads (and their short timeout).
-    /// </summary>
-    public const string ConnectionKey = "pageviews";
-
     private readonly PageViewOptions _options = options.Value;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private long _lastPrune = Stopwatch.GetTimestamp();
@@ -73,6 +67,7 @@ public sealed partial class PageViewFlusher(
         var trigger = PageViewFlushTrigger.Startup;
         try
         {
+            await Task.Yield(); // never delay the host's start
             while (true)
             {
                 await TryFlushAsync(trigger, stoppingToken);
@@ -154,7 +149,9 @@ public sealed partial class PageViewFlusher(
     private async Task<PageViewFlushReport> FlushOnceAsync(PageViewFlushTrigger trigger, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        if (!redis.IsConnected) throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "The page-view flusher cannot reach Redis.", null, CommandStatus.Unknown);
+        var redis = await connection.GetAsync(cancellationToken);
+        if (redis is not { IsConnected: true })
+            throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "The page-view flusher cannot reach Redis.", null, CommandStatus.Unknown);
         var db = redis.GetDatabase();
         await SampleBacklogAsync(db);
 
