@@ -278,6 +278,23 @@ if [ "$api_ok" = 1 ] && [ "$httpyac_ok" = 1 ]; then
       fi
     done
 
+    # Benchmarks and the load lab (issue #8) must keep building and running: each BenchmarkDotNet body once with its
+    # result checked, then the load lab for a few seconds against this API. One pass/fail; logs in bench-smoke.log.
+    section "Benchmarks smoke: BenchmarkDotNet bodies once, load lab for a few seconds"
+    if [ "$build_ok" = 1 ]; then
+      t0=$SECONDS
+      bench_ok=1
+      SHOP_BENCH_REDIS=$redis_hostport dotnet tests/Shop.Benchmarks/bin/Release/net10.0/Shop.Benchmarks.dll --smoke \
+        >"$LOGS/bench-smoke.log" 2>&1 || bench_ok=0
+      dotnet tests/Shop.LoadLab/bin/Release/net10.0/Shop.LoadLab.dll smoke --target "$base_url" --products 2000 \
+        >>"$LOGS/bench-smoke.log" 2>&1 || bench_ok=0
+      grep -E '^(benchmark smoke|load lab smoke)|FAIL' "$LOGS/bench-smoke.log" | sed 's/^/    /' || true
+      if [ "$bench_ok" = 1 ]; then passed=$((passed + 1)); note "benchmarks smoke ok ($((SECONDS - t0)) s)"
+      else tail -n 30 "$LOGS/bench-smoke.log"; record_failure "benchmarks smoke (see artifacts/test-logs/bench-smoke.log)"; fi
+    else
+      note "skipped: Shop.sln did not build"
+    fi
+
     # Prometheus scraping this same API and Redis; `prometheus-check: N passed, N failed` closes its output.
     section "Prometheus + redis_exporter against the API (scripts/prometheus-check.sh)"
     wait "$prometheus_job" || true
@@ -299,23 +316,6 @@ if [ "$api_ok" = 1 ] && [ "$httpyac_ok" = 1 ]; then
         [ "$p_failed" = 0 ] || failures+=("$p_failed Prometheus check(s), see artifacts/test-logs/prometheus-check.log")
       fi
       note "Prometheus checks took $((SECONDS - t0)) s"
-    fi
-
-    # Benchmarks and the load lab (issue #8) must keep building and running: each BenchmarkDotNet body once with its
-    # result checked, then the load lab for a few seconds against this API. One pass/fail; logs in bench-smoke.log.
-    section "Benchmarks smoke: BenchmarkDotNet bodies once, load lab for a few seconds"
-    if [ "$build_ok" = 1 ]; then
-      t0=$SECONDS
-      bench_ok=1
-      SHOP_BENCH_REDIS=$redis_hostport dotnet tests/Shop.Benchmarks/bin/Release/net10.0/Shop.Benchmarks.dll --smoke \
-        >"$LOGS/bench-smoke.log" 2>&1 || bench_ok=0
-      dotnet tests/Shop.LoadLab/bin/Release/net10.0/Shop.LoadLab.dll smoke --target "$base_url" --products 2000 \
-        >>"$LOGS/bench-smoke.log" 2>&1 || bench_ok=0
-      grep -E '^(benchmark smoke|load lab smoke)|FAIL' "$LOGS/bench-smoke.log" | sed 's/^/    /' || true
-      if [ "$bench_ok" = 1 ]; then passed=$((passed + 1)); note "benchmarks smoke ok ($((SECONDS - t0)) s)"
-      else tail -n 30 "$LOGS/bench-smoke.log"; record_failure "benchmarks smoke (see artifacts/test-logs/bench-smoke.log)"; fi
-    else
-      note "skipped: Shop.sln did not build"
     fi
   else
     tail -n 40 "$LOGS/http-api.log"
