@@ -5,7 +5,15 @@ using Shop.IntegrationTests.Infrastructure;
 
 namespace Shop.IntegrationTests.PageViews;
 
+/// <summary>
+/// Runs alone, after the parallel test classes: 10,000 requests keep both cores busy for seconds, which would starve the
+/// tests that bound a latency (FailOpenTests' first request) and slow this one down.
+/// </summary>
+[CollectionDefinition(nameof(PageViewLoad), DisableParallelization = true)]
+public sealed class PageViewLoad;
+
 /// <summary>Exactly once under concurrency: many clients, two instances, both flushers moving views at the same time.</summary>
+[Collection(nameof(PageViewLoad))]
 public sealed class PageViewLoadTests(PageViewApp app, ITestOutputHelper output) : IClassFixture<PageViewApp>
 {
     private const int Clients = 40;
