@@ -53,7 +53,9 @@ public static class DependencyInjection
             ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not set.");
 
         services.Configure<DatabaseOptions>(configuration.GetSection(DatabaseOptions.Section));
-        services.AddDbContext<ShopDbContext>(o => o.UseNpgsql(postgres).UseSnakeCaseNamingConvention());
+        // Pooled: the mediator builds a query's handler, and so its DbContext, even when the cache answers; a pooled
+        // context costs a reset instead of a new context and new options on every request.
+        services.AddDbContextPool<ShopDbContext>(o => o.UseNpgsql(postgres).UseSnakeCaseNamingConvention());
         services.AddScoped<IShopDbContext>(sp => sp.GetRequiredService<ShopDbContext>());
         services.AddScoped<DatabaseSeeder>();
 

@@ -17,6 +17,19 @@ public sealed partial class FailOpenRedis(IConnectionMultiplexer redis, RedisCir
 
     public IDatabase Database => redis.GetDatabase();
 
+    private int _topology; // 0 not known yet, 1 standalone, 2 cluster
+
+    /// <summary>Whether Redis is a cluster, learnt once from the first connected server (not re-asked per batch read).</summary>
+    public bool IsCluster
+    {
+        get
+        {
+            if (_topology == 0 && redis.GetServers().FirstOrDefault(s => s.IsConnected) is { } server)
+                _topology = server.ServerType == ServerType.Cluster ? 2 : 1;
+            return _topology == 2;
+        }
+    }
+
     public async Task<(bool Ok, T Result)> TryAsync<T>(Func<IDatabase, Task<T>> call)
     {
         if (!breaker.AllowRequest())

@@ -33,14 +33,22 @@ public sealed class TwoLevelCache(
 
     private sealed record Loaded<T>(T? Value, CacheOutcome Outcome);
 
-    public async ValueTask<CacheResult<T>> GetOrLoadAsync<T, TState>(
+    public ValueTask<CacheResult<T>> GetOrLoadAsync<T, TState>(
+        CacheKey key, TState state, Func<TState, CancellationToken, ValueTask<T?>> load, CancellationToken cancellationToken)
+        where T : class
+    {
+        // The L1 hit path: synchronous, one dictionary lookup on the logical key, no allocation. It stays out of the
+        // async method below on purpose: that method's lambdas capture state and load, and C# allocates their closure
+        // when the method is entered, hit or not.
+        if (_options.Enabled && l1.TryGet(key.Value, out var entry)) return new(Hit(key, entry as T, CacheOutcome.L1));
+        return GetOrLoadSlowAsync(key, state, load, cancellationToken);
+    }
+
+    private async ValueTask<CacheResult<T>> GetOrLoadSlowAsync<T, TState>(
         CacheKey key, TState state, Func<TState, CancellationToken, ValueTask<T?>> load, CancellationToken cancellationToken)
         where T : class
     {
         if (!_options.Enabled) return new CacheResult<T>(await load(state, cancellationToken), CacheOutcome.Miss);
-
-        // The L1 hit path: one dictionary lookup on the logical key, no allocation (L1 is this deployment's only).
-        if (l1.TryGet(key.Value, out var entry)) return Hit(key, entry as T, CacheOutcome.L1);
 
         var physical = keyspace.Key(key);
         var epoch = l1.Epoch;
@@ -271,11 +279,11 @@ public sealed class TwoLevelCache(
     /// One round trip for many keys: a single MGET on a standalone server; on Redis Cluster one MGET per hash slot,
     /// all sent in one pipelined batch (a cross-slot MGET would be refused).
     /// </summary>
-    private static async Task<RedisValue[]> MultiGetAsync(IDatabase db, RedisKey[] keys)
+    private async Task<RedisValue[]> MultiGetAsync(IDatabase db, RedisKey[] keys)
     {
         var multiplexer = db.Multiplexer;
         if (keys.Length == 1) return [await db.StringGetAsync(keys[0])];
-        if (!IsCluster(multiplexer)) return await db.StringGetAsync(keys);
+        if (!redis.IsCluster) return await db.StringGetAsync(keys);
 
         var groups = keys.Select((k, i) => (Key: k, Index: i)).GroupBy(x => multiplexer.HashSlot(x.Key)).ToArray();
         var batch = db.CreateBatch();
@@ -290,9 +298,6 @@ public sealed class TwoLevelCache(
         }
         return results;
     }
-
-    private static bool IsCluster(IConnectionMultiplexer multiplexer) =>
-        multiplexer.GetEndPoints().Length > 0 && multiplexer.GetServer(multiplexer.GetEndPoints()[0]).ServerType == ServerType.Cluster;
 
     private T? Remember<T>(CacheKey key, string physical, RedisValue raw, long epoch)
         where T : class
