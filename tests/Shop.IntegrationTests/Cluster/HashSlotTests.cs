@@ -3,6 +3,8 @@ using Shop.Application.Caching;
 using Shop.Infrastructure.Caching;
 using Shop.IntegrationTests.Infrastructure;
 
+using Shop.Tests.Shared;
+
 namespace Shop.IntegrationTests.Cluster;
 
 /// <summary>
@@ -50,27 +52,9 @@ public sealed class HashSlotTests(ShopServices services)
 
     private async Task<long> SlotAsync(string key)
     {
-        if (!services.IsCluster) return KeySlot(key);
+        if (!services.IsCluster) return RedisKeySlot.Of(key);
         var result = await services.RedisConnection.GetDatabase().ExecuteAsync("CLUSTER", "KEYSLOT", key);
-        Assert.Equal((long)result, KeySlot(key)); // the local computation agrees with the cluster's
+        Assert.Equal((long)result, RedisKeySlot.Of(key)); // the local computation agrees with the cluster's
         return (long)result;
-    }
-
-    /// <summary>Redis Cluster's slot: CRC16 (XMODEM) of the hash tag (the first non-empty {…}) or of the whole key, mod 16384.</summary>
-    private static long KeySlot(string key)
-    {
-        var open = key.IndexOf('{', StringComparison.Ordinal);
-        if (open >= 0)
-        {
-            var close = key.IndexOf('}', open + 1);
-            if (close > open + 1) key = key[(open + 1)..close];
-        }
-        ushort crc = 0;
-        foreach (var b in System.Text.Encoding.UTF8.GetBytes(key))
-        {
-            crc ^= (ushort)(b << 8);
-            for (var i = 0; i < 8; i++) crc = (ushort)((crc & 0x8000) != 0 ? (crc << 1) ^ 0x1021 : crc << 1);
-        }
-        return crc % 16384;
     }
 }

@@ -3,6 +3,8 @@ using Shop.Application.Caching;
 using Shop.Infrastructure.Caching;
 using Shop.Infrastructure.PageViews;
 
+using Shop.Tests.Shared;
+
 namespace Shop.UnitTests.PageViews;
 
 /// <summary>The write-behind key layout: one hash tag per shard (one Redis Cluster slot per script), shards spread over slots.</summary>
@@ -36,7 +38,7 @@ public sealed class PageViewKeysTests
             // Batch keys are built inside the scripts as <in-flight set>:<batch id>.
             string[] keys = [S(_keys.Pending(shard)), S(_keys.InFlight(shard)), S(_keys.InFlight(shard)) + ":0195d3c2-7a1b-7c3d-9e4f-0123456789ab",
                 S(_keys.Flushed(shard)), S(_keys.Moves(shard)), S(_keys.Lease(shard))];
-            var shardSlots = keys.Select(KeySlot).Distinct().ToArray();
+            var shardSlots = keys.Select(RedisKeySlot.Of).Distinct().ToArray();
             Assert.Single(shardSlots);
             slots.Add(shardSlots[0]);
         }
@@ -55,22 +57,4 @@ public sealed class PageViewKeysTests
     }
 
     private static string S(StackExchange.Redis.RedisKey key) => (string?)key ?? "";
-
-    /// <summary>Redis Cluster's slot: CRC16 (XMODEM) of the first non-empty {…} hash tag, or of the whole key, mod 16384.</summary>
-    private static int KeySlot(string key)
-    {
-        var open = key.IndexOf('{', StringComparison.Ordinal);
-        if (open >= 0)
-        {
-            var close = key.IndexOf('}', open + 1);
-            if (close > open + 1) key = key[(open + 1)..close];
-        }
-        ushort crc = 0;
-        foreach (var b in System.Text.Encoding.UTF8.GetBytes(key))
-        {
-            crc ^= (ushort)(b << 8);
-            for (var i = 0; i < 8; i++) crc = (ushort)((crc & 0x8000) != 0 ? (crc << 1) ^ 0x1021 : crc << 1);
-        }
-        return crc % 16384;
-    }
 }
