@@ -3,9 +3,9 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Microsoft.Extensions.DependencyInjection;
 using Shop.Application.Abstractions;
 using Shop.Application.Products;
-using Microsoft.Extensions.DependencyInjection;
 using Shop.Benchmarks;
 
 // Usage:

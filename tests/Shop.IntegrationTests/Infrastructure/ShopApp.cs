@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
-using Npgsql;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Shop.Api.Security;
 using Shop.Infrastructure.Caching;
 using StackExchange.Redis;
