@@ -15,13 +15,13 @@ public sealed class ValidationBehaviour<TMessage, TResponse>(IEnumerable<IValida
         if (_validators.Length > 0)
         {
             var context = new ValidationContext<TMessage>(message);
-            var failures = new List<FluentValidation.Results.ValidationFailure>();
+            List<FluentValidation.Results.ValidationFailure>? failures = null; // valid requests, the hot path, allocate no list
             foreach (var validator in _validators)
             {
                 var result = await validator.ValidateAsync(context, cancellationToken);
-                failures.AddRange(result.Errors);
+                if (!result.IsValid) (failures ??= []).AddRange(result.Errors);
             }
-            if (failures.Count > 0) throw new ValidationException(failures);
+            if (failures is not null) throw new ValidationException(failures);
         }
         return await next(message, cancellationToken);
     }
