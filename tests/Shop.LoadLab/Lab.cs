@@ -242,6 +242,10 @@ public sealed class Lab(LabOptions options, PgProbe pg, RedisProbe redis, LabRep
             // The wait for another instance's fill is bounded (Cache:LockWait, 2 s); a burst that keeps a saturated
             // machine busy longer makes the waiter load itself. The integration tests wait 10 s for that reason.
             ("protected, Cache:LockWait=10 s", 2, [("Cache__LockWait", "00:00:10")]),
+            // The second load on two instances is fail-open: a burst this size delays a Redis reply past the 250 ms
+            // Cache:RedisTimeout, the breaker opens and that instance reads PostgreSQL without the lock. This row
+            // tests that explanation: with a deadline the burst cannot exceed, the lock alone decides.
+            ("protected, Cache:RedisTimeout=2 s", 2, [("Cache__RedisTimeout", "00:00:02")]),
             ("Cache:StampedeLock=false (single-flight only)", 1, [("Cache__StampedeLock", "false")]),
             ("Cache:StampedeLock=false (single-flight only)", 2, [("Cache__StampedeLock", "false")]),
             ("no cache (Cache:Enabled=false)", 1, [("Cache__Enabled", "false")]),
