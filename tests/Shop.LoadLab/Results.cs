@@ -13,7 +13,7 @@ public sealed record Measured(
     double L1Entries,
     double AllocatedBytesPerRequest);
 
-public sealed record ThroughputRow(string Config, string Description, Measured Saturated, Measured? Light, Measured? Open);
+public sealed record ThroughputRow(string Config, string Description, Measured Saturated, Measured? Light, Measured? Open, Measured? Paced = null);
 
 public sealed record BatchRow(int Ids, Measured Batch, Measured Singles, double MgetPerBatch, double GetPerBatch, double GetPerSingles, double MgetPerSingles);
 
