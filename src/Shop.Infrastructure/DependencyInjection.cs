@@ -53,10 +53,9 @@ public static class DependencyInjection
             ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not set.");
 
         services.Configure<DatabaseOptions>(configuration.GetSection(DatabaseOptions.Section));
-        // Pooled: the mediator builds a query's handler, and so its DbContext, even when the cache answers; a pooled
-        // context costs a reset instead of a new context and new options on every request.
+        // Pooled: a request that reaches the database costs a reset instead of a new context and new options.
         services.AddDbContextPool<ShopDbContext>(o => o.UseNpgsql(postgres).UseSnakeCaseNamingConvention());
-        services.AddScoped<IShopDbContext>(sp => sp.GetRequiredService<ShopDbContext>());
+        services.AddScoped<IShopDbContext, LazyShopDbContext>(); // leases the pooled context on first use, not on a cache hit
         services.AddScoped<DatabaseSeeder>();
 
         services.AddCaching(configuration);

@@ -1,0 +1,37 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Shop.Application.Abstractions;
+using Shop.Domain.PageViews;
+using Shop.Domain.Products;
+using Shop.Domain.Users;
+
+namespace Shop.Infrastructure.Persistence;
+
+/// <summary>
+/// The <see cref="IShopDbContext"/> handlers receive. The mediator builds a query's handler before the cache
+/// behaviour runs, so a handler's context is created even when the cache answers; this leases the request's pooled
+/// <see cref="ShopDbContext"/> only when a handler first touches it. A cache hit never leases or resets one (that
+/// was ~3 % of an L1-hit request's CPU in the profile). Same instance as <c>ShopDbContext</c> within a scope.
+/// </summary>
+internal sealed class LazyShopDbContext(IServiceProvider scope) : IShopDbContext
+{
+    private ShopDbContext? _context;
+
+    private ShopDbContext Context => _context ??= scope.GetRequiredService<ShopDbContext>();
+
+    public DbSet<Category> Categories => Context.Categories;
+
+    public DbSet<Product> Products => Context.Products;
+
+    public DbSet<Review> Reviews => Context.Reviews;
+
+    public DbSet<User> Users => Context.Users;
+
+    public DbSet<UserPreferences> UserPreferences => Context.UserPreferences;
+
+    public DbSet<ProductViewTotal> ProductViewTotals => Context.ProductViewTotals;
+
+    public DbSet<AppliedViewBatch> AppliedViewBatches => Context.AppliedViewBatches;
+
+    public Task<int> SaveChangesAsync(CancellationToken cancellationToken = default) => Context.SaveChangesAsync(cancellationToken);
+}
