@@ -22,11 +22,7 @@ internal static class ApiSetup
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         // Malformed JSON and bad parameters throw, so the exception handler answers them as ProblemDetails in every environment.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.Configure<JsonOptions>(o =>
-        {
-            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
-            o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
-        });
+        services.Configure<JsonOptions>(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
         services.AddShopMetrics();
         services.AddPageViewRateLimiter(configuration);
         services.AddEndpointsApiExplorer();
