@@ -47,6 +47,16 @@ public class ShopApp(ShopServices services) : IAsyncLifetime
         return factory;
     }
 
+    /// <summary>
+    /// An instance that reaches Redis only through <paramref name="proxy"/>, so a test can cut Redis off and bring it
+    /// back, with a short circuit-breaker open time so recovery is probed quickly.
+    /// </summary>
+    public ShopApiFactory StartInstanceBehind(RedisProxy proxy) => StartInstance(new Dictionary<string, string?>
+    {
+        ["ConnectionStrings:Redis"] = proxy.Configuration,
+        ["Cache:BreakerOpenDuration"] = "00:00:00.300",
+    });
+
     public HttpClient Anonymous(ShopApiFactory? instance = null) => (instance ?? Api).CreateClient();
 
     public HttpClient AsUser(int userId, ShopApiFactory? instance = null) => WithToken(userId, Roles.Customer, instance);

@@ -86,11 +86,7 @@ public sealed class PageViewApiTests(PageViewApp app) : IClassFixture<PageViewAp
         Assert.SkipWhen(app.Services.IsCluster, "standalone only: the proxy fronts one node, and a cluster client reaches the others directly");
         await using var proxy = new RedisProxy(app.Services.Redis);
         proxy.Start();
-        var instance = app.StartInstance(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Redis"] = proxy.Configuration,
-            ["Cache:BreakerOpenDuration"] = "00:00:00.300",
-        });
+        var instance = app.StartInstanceBehind(proxy);
         var client = app.Anonymous(instance);
         await client.PostAsync("/api/products/105/views", null, TestContext.Current.CancellationToken).ShouldBe(HttpStatusCode.Accepted);
         await client.PostAsync("/api/products/105/views", null, TestContext.Current.CancellationToken).ShouldBe(HttpStatusCode.Accepted);
