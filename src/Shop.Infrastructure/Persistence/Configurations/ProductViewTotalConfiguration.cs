@@ -14,14 +14,3 @@ internal sealed class ProductViewTotalConfiguration : IEntityTypeConfiguration<P
         builder.HasOne<Product>().WithOne().HasForeignKey<ProductViewTotal>(t => t.ProductId).OnDelete(DeleteBehavior.Cascade);
     }
 }
-
-internal sealed class AppliedViewBatchConfiguration : IEntityTypeConfiguration<AppliedViewBatch>
-{
-    public void Configure(EntityTypeBuilder<AppliedViewBatch> builder)
-    {
-        builder.HasKey(b => b.BatchId);
-        builder.Property(b => b.BatchId).ValueGeneratedNever();
-        // The flusher prunes ids past their retention by age.
-        builder.HasIndex(b => b.AppliedAt);
-    }
-}

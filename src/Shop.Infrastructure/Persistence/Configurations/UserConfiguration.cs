@@ -16,14 +16,3 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.HasOne(u => u.Preferences).WithOne().HasForeignKey<UserPreferences>(p => p.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }
-
-internal sealed class UserPreferencesConfiguration : IEntityTypeConfiguration<UserPreferences>
-{
-    public void Configure(EntityTypeBuilder<UserPreferences> builder)
-    {
-        builder.HasKey(p => p.UserId);
-        builder.Property(p => p.Currency).HasMaxLength(3).IsFixedLength();
-        builder.Property(p => p.Language).HasMaxLength(16);
-        builder.Property(p => p.Version).IsConcurrencyToken();
-    }
-}
