@@ -8,6 +8,7 @@ internal sealed class AppliedViewBatchConfiguration : IEntityTypeConfiguration<A
 {
     public void Configure(EntityTypeBuilder<AppliedViewBatch> builder)
     {
+        builder.ToTable("applied_view_batches");
         builder.HasKey(b => b.BatchId);
         builder.Property(b => b.BatchId).ValueGeneratedNever();
         // The flusher prunes ids past their retention by age.

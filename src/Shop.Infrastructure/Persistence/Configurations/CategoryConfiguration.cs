@@ -8,6 +8,7 @@ internal sealed class CategoryConfiguration : IEntityTypeConfiguration<Category>
 {
     public void Configure(EntityTypeBuilder<Category> builder)
     {
+        builder.ToTable("categories");
         builder.Property(c => c.Name).HasMaxLength(200);
     }
 }

@@ -8,6 +8,7 @@ internal sealed class ProductConfiguration : IEntityTypeConfiguration<Product>
 {
     public void Configure(EntityTypeBuilder<Product> builder)
     {
+        builder.ToTable("products");
         builder.Property(p => p.Sku).HasMaxLength(Product.MaxSkuLength);
         builder.HasIndex(p => p.Sku).IsUnique();
         builder.Property(p => p.Name).HasMaxLength(Product.MaxNameLength);

@@ -9,6 +9,7 @@ internal sealed class ProductViewTotalConfiguration : IEntityTypeConfiguration<P
 {
     public void Configure(EntityTypeBuilder<ProductViewTotal> builder)
     {
+        builder.ToTable("product_view_totals");
         builder.HasKey(t => t.ProductId);
         builder.Property(t => t.ProductId).ValueGeneratedNever();
         builder.HasOne<Product>().WithOne().HasForeignKey<ProductViewTotal>(t => t.ProductId).OnDelete(DeleteBehavior.Cascade);

@@ -8,6 +8,7 @@ internal sealed class UserPreferencesConfiguration : IEntityTypeConfiguration<Us
 {
     public void Configure(EntityTypeBuilder<UserPreferences> builder)
     {
+        builder.ToTable("user_preferences");
         builder.HasKey(p => p.UserId);
         builder.Property(p => p.Currency).HasMaxLength(3).IsFixedLength();
         builder.Property(p => p.Language).HasMaxLength(16);
