@@ -6,6 +6,8 @@ namespace Shop.ArchitectureTests;
 /// </summary>
 public sealed class OneTypePerFileTests
 {
+    private static readonly string Root = RepositoryRoot.Path;
+
     private const string CachingCoreSplit = "TEMPORARY: caching-core split in progress";
 
     /// <summary>Files allowed to break the rule (path from the repository root, '/' separated) and why.</summary>
@@ -93,19 +95,6 @@ public sealed class OneTypePerFileTests
             }
             """;
         Assert.Empty(TopLevelTypes.Problems("PagedList.cs", source));
-    }
-
-    /// <summary>The repository root: the folder holding Shop.sln, above the test's output folder.</summary>
-    private static readonly string Root = FindRoot();
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Shop.sln")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException($"Shop.sln not found above {AppContext.BaseDirectory}");
     }
 
     /// <summary>The hand-written C# files under src/, relative to the root with '/' separators.</summary>

@@ -31,13 +31,13 @@ public sealed class CacheStatsAggregator : IDisposable
 
     private static readonly Dictionary<string, Kind> ShopInstruments = new(StringComparer.Ordinal)
     {
-        ["shop.cache.lookups"] = Kind.Lookup,
-        ["shop.cache.load.duration"] = Kind.Load,
-        ["shop.cache.fail_open"] = Kind.FailOpen,
-        ["shop.cache.stampede.waits"] = Kind.StampedeWait,
-        ["shop.cache.coalesced"] = Kind.Coalesced,
-        ["shop.cache.invalidations.published"] = Kind.InvalidationPublished,
-        ["shop.cache.invalidations.received"] = Kind.InvalidationReceived,
+        [ShopMetricNames.Lookups] = Kind.Lookup,
+        [ShopMetricNames.LoadDuration] = Kind.Load,
+        [ShopMetricNames.FailOpen] = Kind.FailOpen,
+        [ShopMetricNames.StampedeWaits] = Kind.StampedeWait,
+        [ShopMetricNames.Coalesced] = Kind.Coalesced,
+        [ShopMetricNames.InvalidationsPublished] = Kind.InvalidationPublished,
+        [ShopMetricNames.InvalidationsReceived] = Kind.InvalidationReceived,
     };
 
     private readonly MeterListener _listener = new();
