@@ -6,16 +6,6 @@ using Microsoft.Extensions.Options;
 
 namespace Shop.Api;
 
-/// <summary>The <c>PageViews:RateLimit</c> configuration section: views one client may record per window.</summary>
-internal sealed class PageViewRateLimitOptions
-{
-    public const string Section = "PageViews:RateLimit";
-
-    public int PermitLimit { get; set; } = 60;
-
-    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
-}
-
 /// <summary>
 /// Rate limit of POST /api/products/{id}/views, so that one client cannot inflate a product's count cheaply: a fixed
 /// window per client, the client being the JWT subject when there is one, else the remote IP address. Over the limit:

@@ -80,6 +80,7 @@ public sealed class ConventionTests
             Assert.True(v.Assembly == LayerDependencyTests.Application, $"{v.FullName} lives in {v.Assembly.GetName().Name}");
             var validated = v.GetInterfaces().First(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IValidator<>)).GetGenericArguments()[0];
             Assert.Equal(validated.Name + "Validator", v.Name);
+            Assert.Equal(validated.Namespace, v.Namespace); // the feature folder holds the message and its validator
         });
     }
 

@@ -1,4 +1,5 @@
 using Shop.Application.Categories.ListCategoryProducts;
+using Shop.Application.Common;
 using Shop.Application.Products;
 using Shop.Application.Users;
 

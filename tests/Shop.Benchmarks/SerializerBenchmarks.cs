@@ -4,6 +4,7 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using Shop.Application.Categories.ListCategoryProducts;
+using Shop.Application.Common;
 using Shop.Application.Products;
 using Shop.Application.Users;
 using Shop.Infrastructure.Caching.Serialization;

@@ -53,8 +53,8 @@ internal static class MetricsSetup
         double[]? buckets = instrument.Name switch
         {
             "http.server.request.duration" => RequestSeconds,
-            "shop.cache.load.duration" => LoadMilliseconds,
-            "shop.cache.invalidation.lag" => LagMilliseconds,
+            ShopMetricNames.LoadDuration => LoadMilliseconds,
+            ShopMetricNames.InvalidationLag => LagMilliseconds,
             _ => null,
         };
         return buckets is null ? null : new ExplicitBucketHistogramConfiguration { Boundaries = buckets };

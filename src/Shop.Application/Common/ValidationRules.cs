@@ -12,10 +12,7 @@ public static class ValidationRules
 
     public static IRuleBuilderOptions<T, string> MustBeACurrencyCode<T>(this IRuleBuilder<T, string> rule) =>
         rule.NotEmpty().Matches("^[A-Z]{3}$").WithMessage("Currency must be a three-letter ISO 4217 code such as EUR.");
-}
 
-public static class PlanValidationRules
-{
     public static IRuleBuilderOptions<T, string> MustBeAPlan<T>(this IRuleBuilder<T, string> rule) =>
         rule.Must(p => Plans.TryParse(p, out _)).WithMessage($"Plan must be one of: {string.Join(", ", Plans.Names)}.");
 }

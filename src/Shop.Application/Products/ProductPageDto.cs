@@ -1,7 +1,5 @@
 namespace Shop.Application.Products;
 
-public sealed record RatingDto(decimal Average, int Count);
-
 /// <summary>The product page: product, category name and review summary, read in one SQL statement.</summary>
 public sealed record ProductPageDto(
     int Id,

@@ -26,12 +26,12 @@ internal sealed class CacheGauges(ShopMetrics metrics, RedisCircuitBreaker break
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        metrics.Gauge("shop.cache.breaker.state", () => StateValue(breaker.State), "{state}",
+        metrics.Gauge(ShopMetricNames.BreakerState, () => StateValue(breaker.State), "{state}",
             "Redis circuit breaker: 0 closed (Redis used), 1 half-open (one probe let through), 2 open (Redis skipped, reads fail open)");
-        metrics.Gauge("shop.cache.l1.entries", () => l1.Count, "{entry}", "Entries in this instance's in-process L1 cache");
-        metrics.Gauge("shop.cache.l1.bypassed", () => l1.Bypassed ? 1 : 0, "{state}",
+        metrics.Gauge(ShopMetricNames.L1Entries, () => l1.Count, "{entry}", "Entries in this instance's in-process L1 cache");
+        metrics.Gauge(ShopMetricNames.L1Bypassed, () => l1.Bypassed ? 1 : 0, "{state}",
             "1 while L1 is bypassed because the invalidation subscription is down");
-        metrics.Gauge("shop.cache.invalidations.pending", () => bus.Pending, "{message}",
+        metrics.Gauge(ShopMetricNames.InvalidationsPending, () => bus.Pending, "{message}",
             "Invalidations that could not reach Redis, queued for retry");
         breaker.StateChanged += OnStateChanged;
         return Task.CompletedTask;

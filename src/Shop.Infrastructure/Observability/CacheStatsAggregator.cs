@@ -31,13 +31,13 @@ public sealed class CacheStatsAggregator : IDisposable
 
     private static readonly Dictionary<string, Kind> ShopInstruments = new(StringComparer.Ordinal)
     {
-        ["shop.cache.lookups"] = Kind.Lookup,
-        ["shop.cache.load.duration"] = Kind.Load,
-        ["shop.cache.fail_open"] = Kind.FailOpen,
-        ["shop.cache.stampede.waits"] = Kind.StampedeWait,
-        ["shop.cache.coalesced"] = Kind.Coalesced,
-        ["shop.cache.invalidations.published"] = Kind.InvalidationPublished,
-        ["shop.cache.invalidations.received"] = Kind.InvalidationReceived,
+        [ShopMetricNames.Lookups] = Kind.Lookup,
+        [ShopMetricNames.LoadDuration] = Kind.Load,
+        [ShopMetricNames.FailOpen] = Kind.FailOpen,
+        [ShopMetricNames.StampedeWaits] = Kind.StampedeWait,
+        [ShopMetricNames.Coalesced] = Kind.Coalesced,
+        [ShopMetricNames.InvalidationsPublished] = Kind.InvalidationPublished,
+        [ShopMetricNames.InvalidationsReceived] = Kind.InvalidationReceived,
     };
 
     private readonly MeterListener _listener = new();
@@ -256,38 +256,4 @@ public sealed class CacheStatsAggregator : IDisposable
             RequestMs = LoadMs = 0;
         }
     }
-}
-
-/// <summary>Lookup counts by where they were answered (the level and result tags of shop.cache.lookups).</summary>
-internal sealed class LookupCounts
-{
-    public long L1Hits;
-    public long L1NegativeHits;
-    public long L2Hits;
-    public long L2NegativeHits;
-    public long Misses;
-
-    public void Add(string? level, string? result, long count)
-    {
-        var negative = result == "negative_hit";
-        switch (level)
-        {
-            case "l1" when negative: L1NegativeHits += count; break;
-            case "l1": L1Hits += count; break;
-            case "l2" when negative: L2NegativeHits += count; break;
-            case "l2": L2Hits += count; break;
-            default: Misses += count; break;
-        }
-    }
-
-    public void AddAll(LookupCounts other)
-    {
-        L1Hits += other.L1Hits;
-        L1NegativeHits += other.L1NegativeHits;
-        L2Hits += other.L2Hits;
-        L2NegativeHits += other.L2NegativeHits;
-        Misses += other.Misses;
-    }
-
-    public void Clear() => L1Hits = L1NegativeHits = L2Hits = L2NegativeHits = Misses = 0;
 }

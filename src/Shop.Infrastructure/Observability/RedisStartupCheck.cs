@@ -10,7 +10,8 @@ namespace Shop.Infrastructure.Observability;
 /// maxmemory-policy noeviction). Runs in the background, so a Redis that is down delays nothing (the app fails
 /// open); it waits at most <see cref="ConnectWait"/> for a connection, then logs that it could not check.
 /// </summary>
-internal sealed partial class RedisStartupCheck(IConnectionMultiplexer redis, RedisServerStats stats, ILogger<RedisStartupCheck> logger) : BackgroundService
+internal sealed partial class RedisStartupCheck(
+    IConnectionMultiplexer redis, RedisServerStats stats, TimeProvider clock, ILogger<RedisStartupCheck> logger) : BackgroundService
 {
     public static readonly TimeSpan ConnectWait = TimeSpan.FromSeconds(10);
 
@@ -19,8 +20,8 @@ internal sealed partial class RedisStartupCheck(IConnectionMultiplexer redis, Re
         try
         {
             await Task.Yield(); // never delay the host's start
-            var deadline = DateTime.UtcNow + ConnectWait;
-            while (!redis.IsConnected && DateTime.UtcNow < deadline) await Task.Delay(100, stoppingToken);
+            var deadline = clock.GetUtcNow() + ConnectWait;
+            while (!redis.IsConnected && clock.GetUtcNow() < deadline) await Task.Delay(TimeSpan.FromMilliseconds(100), clock, stoppingToken);
             if (!redis.IsConnected)
             {
                 LogUnreachable(ConnectWait.TotalSeconds);

@@ -24,16 +24,16 @@ public sealed class ShopMetrics : IDisposable
     public ShopMetrics(IMeterFactory meterFactory)
     {
         _meter = meterFactory.Create(MeterName);
-        _lookups = _meter.CreateCounter<long>("shop.cache.lookups", "{lookup}",
+        _lookups = _meter.CreateCounter<long>(ShopMetricNames.Lookups, "{lookup}",
             "Cached reads by where they were answered: level = l1 | l2 | db, result = hit | negative_hit | miss; entry_type = product, pricing, …");
-        _loadDuration = _meter.CreateHistogram<double>("shop.cache.load.duration", "ms", "Time to load a missed entry from PostgreSQL");
-        _stampedeWaits = _meter.CreateCounter<long>("shop.cache.stampede.waits", "{wait}", "Misses that waited for another instance's load (Redis lock)");
-        _coalesced = _meter.CreateCounter<long>("shop.cache.coalesced", "{caller}", "Misses that joined a load already running in this instance (single-flight)");
-        _invalidationsPublished = _meter.CreateCounter<long>("shop.cache.invalidations.published", "{message}", "Invalidation messages published");
-        _invalidationsReceived = _meter.CreateCounter<long>("shop.cache.invalidations.received", "{message}", "Invalidation messages received from other instances");
-        _invalidationLag = _meter.CreateHistogram<double>("shop.cache.invalidation.lag", "ms", "Publish-to-receive lag of invalidation messages");
-        _failOpen = _meter.CreateCounter<long>("shop.cache.fail_open", "{call}", "Redis calls skipped or failed and answered without Redis");
-        _breakerTransitions = _meter.CreateCounter<long>("shop.cache.breaker.transitions", "{transition}", "Redis circuit breaker state changes, by the state entered (to = closed | open | half_open)");
+        _loadDuration = _meter.CreateHistogram<double>(ShopMetricNames.LoadDuration, "ms", "Time to load a missed entry from PostgreSQL");
+        _stampedeWaits = _meter.CreateCounter<long>(ShopMetricNames.StampedeWaits, "{wait}", "Misses that waited for another instance's load (Redis lock)");
+        _coalesced = _meter.CreateCounter<long>(ShopMetricNames.Coalesced, "{caller}", "Misses that joined a load already running in this instance (single-flight)");
+        _invalidationsPublished = _meter.CreateCounter<long>(ShopMetricNames.InvalidationsPublished, "{message}", "Invalidation messages published");
+        _invalidationsReceived = _meter.CreateCounter<long>(ShopMetricNames.InvalidationsReceived, "{message}", "Invalidation messages received from other instances");
+        _invalidationLag = _meter.CreateHistogram<double>(ShopMetricNames.InvalidationLag, "ms", "Publish-to-receive lag of invalidation messages");
+        _failOpen = _meter.CreateCounter<long>(ShopMetricNames.FailOpen, "{call}", "Redis calls skipped or failed and answered without Redis");
+        _breakerTransitions = _meter.CreateCounter<long>(ShopMetricNames.BreakerTransitions, "{transition}", "Redis circuit breaker state changes, by the state entered (to = closed | open | half_open)");
     }
 
     public Meter Meter => _meter;

@@ -1,9 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.Application.Abstractions;
-using Shop.Domain.PageViews;
-using Shop.Domain.Products;
-using Shop.Domain.Users;
 
 namespace Shop.Infrastructure.Persistence;
 
@@ -19,19 +16,7 @@ internal sealed class LazyShopDbContext(IServiceProvider scope) : IShopDbContext
 
     private ShopDbContext Context => _context ??= scope.GetRequiredService<ShopDbContext>();
 
-    public DbSet<Category> Categories => Context.Categories;
-
-    public DbSet<Product> Products => Context.Products;
-
-    public DbSet<Review> Reviews => Context.Reviews;
-
-    public DbSet<User> Users => Context.Users;
-
-    public DbSet<UserPreferences> UserPreferences => Context.UserPreferences;
-
-    public DbSet<ProductViewTotal> ProductViewTotals => Context.ProductViewTotals;
-
-    public DbSet<AppliedViewBatch> AppliedViewBatches => Context.AppliedViewBatches;
+    public DbSet<TEntity> Set<TEntity>() where TEntity : class => Context.Set<TEntity>();
 
     public Task<int> SaveChangesAsync(CancellationToken cancellationToken = default) => Context.SaveChangesAsync(cancellationToken);
 }

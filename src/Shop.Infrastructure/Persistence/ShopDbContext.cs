@@ -2,22 +2,15 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Shop.Application.Abstractions;
 using Shop.Application.Common;
-using Shop.Domain.PageViews;
-using Shop.Domain.Products;
-using Shop.Domain.Users;
 
 namespace Shop.Infrastructure.Persistence;
 
+/// <summary>
+/// EF Core on PostgreSQL. The entity sets are <see cref="IShopDbContext"/>'s (EF Core's <c>Set&lt;T&gt;()</c> backs
+/// them); each entity's table and columns are in its configuration under Configurations/.
+/// </summary>
 public sealed class ShopDbContext(DbContextOptions<ShopDbContext> options) : DbContext(options), IShopDbContext
 {
-    public DbSet<Category> Categories => Set<Category>();
-    public DbSet<Product> Products => Set<Product>();
-    public DbSet<Review> Reviews => Set<Review>();
-    public DbSet<User> Users => Set<User>();
-    public DbSet<UserPreferences> UserPreferences => Set<UserPreferences>();
-    public DbSet<ProductViewTotal> ProductViewTotals => Set<ProductViewTotal>();
-    public DbSet<AppliedViewBatch> AppliedViewBatches => Set<AppliedViewBatch>();
-
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ShopDbContext).Assembly);
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.Infrastructure.Caching;
+using Shop.Infrastructure.Observability;
 using Shop.IntegrationTests.Infrastructure;
 
 namespace Shop.IntegrationTests.Observability;
@@ -52,7 +53,7 @@ public sealed class CacheMetricsTests(ShopApp app) : IClassFixture<ShopApp>
 
         var metrics = await ScrapeAsync(instance);
 
-        const string lookups = "shop_cache_lookups_total";
+        var lookups = PrometheusText.Name(ShopMetricNames.Lookups, "_total");
         Assert.Equal(2, metrics.Sum(lookups, ("entry_type", "product"), ("level", "db"), ("result", "miss")));
         Assert.Equal(9, metrics.Sum(lookups, ("entry_type", "product"), ("level", "l1"), ("result", "hit")));
         Assert.Equal(1, metrics.Sum(lookups, ("entry_type", "product"), ("level", "l2"), ("result", "hit")));
@@ -60,8 +61,8 @@ public sealed class CacheMetricsTests(ShopApp app) : IClassFixture<ShopApp>
         Assert.Equal(13, metrics.Sum(lookups));
 
         // Both misses were loaded from PostgreSQL under the stampede lock, and timed.
-        Assert.Equal(2, metrics.Sum("shop_cache_load_duration_milliseconds_count", ("entry_type", "product")));
-        Assert.True(metrics.Sum("shop_cache_load_duration_milliseconds_sum") > 0);
+        Assert.Equal(2, metrics.Sum(PrometheusText.Name(ShopMetricNames.LoadDuration, "_milliseconds_count"), ("entry_type", "product")));
+        Assert.True(metrics.Sum(PrometheusText.Name(ShopMetricNames.LoadDuration, "_milliseconds_sum")) > 0);
 
         // ASP.NET Core's request metrics: exactly this instance's 13 product requests (11 × 200, 2 × 404). The
         // duration is recorded as a request ends, just after its response reached the client: scrape until it is in.
@@ -75,10 +76,10 @@ public sealed class CacheMetricsTests(ShopApp app) : IClassFixture<ShopApp>
         Assert.Equal(2, metrics.Sum(requests, ("http_route", ProductRoute), ("http_response_status_code", "404")));
 
         // Gauges read at scrape time: breaker closed, two entries in L1 (the product and the absent marker).
-        Assert.Equal(0, metrics.Sum("shop_cache_breaker_state"));
-        Assert.Equal(2, metrics.Sum("shop_cache_l1_entries"));
-        Assert.Equal(0, metrics.Sum("shop_cache_l1_bypassed"));
-        Assert.Equal(0, metrics.Sum("shop_cache_fail_open_total"));
+        Assert.Equal(0, metrics.Sum(PrometheusText.Name(ShopMetricNames.BreakerState)));
+        Assert.Equal(2, metrics.Sum(PrometheusText.Name(ShopMetricNames.L1Entries)));
+        Assert.Equal(0, metrics.Sum(PrometheusText.Name(ShopMetricNames.L1Bypassed)));
+        Assert.Equal(0, metrics.Sum(PrometheusText.Name(ShopMetricNames.FailOpen, "_total")));
 
         // The runtime's metrics are exported too.
         Assert.True(metrics.Has("dotnet_gc_collections_total") || metrics.Has("dotnet_gc_heap_total_allocated_bytes_total"),
@@ -213,7 +214,7 @@ public sealed class CacheMetricsTests(ShopApp app) : IClassFixture<ShopApp>
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
         var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        Assert.Contains("# TYPE shop_cache_breaker_state gauge", text, StringComparison.Ordinal);
+        Assert.Contains($"# TYPE {PrometheusText.Name(ShopMetricNames.BreakerState)} gauge", text, StringComparison.Ordinal);
         Assert.NotEmpty(PrometheusText.Parse(text));
     }
 

@@ -18,6 +18,9 @@ public static partial class PrometheusText
     [GeneratedRegex("""(?<key>[a-zA-Z_][a-zA-Z0-9_]*)="(?<value>(?:[^"\\]|\\.)*)",?""")]
     private static partial Regex LabelPair();
 
+    /// <summary>The name Prometheus exports an instrument under: '.' becomes '_', then the type's suffix (<c>_total</c>, …).</summary>
+    public static string Name(string instrument, string suffix = "") => instrument.Replace('.', '_') + suffix;
+
     public static IReadOnlyList<PrometheusSample> Parse(string text)
     {
         var samples = new List<PrometheusSample>();

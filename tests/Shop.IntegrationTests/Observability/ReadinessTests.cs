@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Shop.Infrastructure.Observability;
 using Shop.IntegrationTests.Infrastructure;
 
 namespace Shop.IntegrationTests.Observability;
@@ -44,8 +45,8 @@ public sealed class ReadinessTests(ShopApp app) : IClassFixture<ShopApp>
 
         using var scrape = instance.CreateClient();
         var metrics = PrometheusText.Parse(await scrape.GetStringAsync("/metrics", TestContext.Current.CancellationToken));
-        Assert.Equal(2, metrics.Sum("shop_cache_breaker_state")); // 2 = open
-        Assert.True(metrics.Sum("shop_cache_breaker_transitions_total", ("to", "open")) >= 1);
-        Assert.True(metrics.Sum("shop_cache_fail_open_total") >= 3);
+        Assert.Equal(2, metrics.Sum(PrometheusText.Name(ShopMetricNames.BreakerState))); // 2 = open
+        Assert.True(metrics.Sum(PrometheusText.Name(ShopMetricNames.BreakerTransitions, "_total"), ("to", "open")) >= 1);
+        Assert.True(metrics.Sum(PrometheusText.Name(ShopMetricNames.FailOpen, "_total")) >= 3);
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Shop.Infrastructure.Observability;
 using Shop.IntegrationTests.Infrastructure;
 using StackExchange.Redis;
 
@@ -101,9 +102,9 @@ public sealed class RedisMemoryPolicyTests(ShopApp app) : IClassFixture<ShopApp>
         for (var id = 1; id <= 5; id++) Assert.Equal("MISS", (await client.GetOk($"/api/products/{id}")).CacheHeader());
         using var scrape = instance.CreateClient();
         var metrics = PrometheusText.Parse(await scrape.GetStringAsync("/metrics", TestContext.Current.CancellationToken));
-        Assert.True(metrics.Sum("shop_cache_fail_open_total", ("reason", "server_error")) >= 5,
-            "the OOM refusals were not counted as fail-open: " + string.Join("; ", metrics.Where(m => m.Name.StartsWith("shop_cache_fail_open", StringComparison.Ordinal))));
-        Assert.Equal(0, metrics.Sum("shop_cache_breaker_state"));
+        Assert.True(metrics.Sum(PrometheusText.Name(ShopMetricNames.FailOpen, "_total"), ("reason", "server_error")) >= 5,
+            "the OOM refusals were not counted as fail-open: " + string.Join("; ", metrics.Where(m => m.Name.StartsWith(PrometheusText.Name(ShopMetricNames.FailOpen), StringComparison.Ordinal))));
+        Assert.Equal(0, metrics.Sum(PrometheusText.Name(ShopMetricNames.BreakerState)));
     }
 
     [Fact]

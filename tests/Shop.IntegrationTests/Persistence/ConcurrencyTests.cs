@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Shop.Application.Abstractions;
 using Shop.Application.Common;
 using Shop.Domain.Products;
 using Shop.Infrastructure.Persistence;
@@ -24,8 +25,8 @@ public sealed class ConcurrencyTests(ShopApp app) : IClassFixture<ShopApp>
         var ct = TestContext.Current.CancellationToken;
         await using var first = app.Api.Services.CreateAsyncScope();
         await using var second = app.Api.Services.CreateAsyncScope();
-        var db1 = first.ServiceProvider.GetRequiredService<ShopDbContext>();
-        var db2 = second.ServiceProvider.GetRequiredService<ShopDbContext>();
+        IShopDbContext db1 = first.ServiceProvider.GetRequiredService<ShopDbContext>(); // the sets are the port's
+        IShopDbContext db2 = second.ServiceProvider.GetRequiredService<ShopDbContext>();
         var mine = await db1.Products.SingleAsync(p => p.Id == 21, ct);
         var theirs = await db2.Products.SingleAsync(p => p.Id == 21, ct);
 
@@ -43,7 +44,7 @@ public sealed class ConcurrencyTests(ShopApp app) : IClassFixture<ShopApp>
     {
         var ct = TestContext.Current.CancellationToken;
         await using var scope = app.Api.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ShopDbContext>();
+        IShopDbContext db = scope.ServiceProvider.GetRequiredService<ShopDbContext>();
         db.Products.Add(Product.Create("SKU-000002", "Copy", "", 1m, "EUR", 1, DateTimeOffset.UtcNow));
 
         var conflict = await Assert.ThrowsAsync<ConflictException>(() => db.SaveChangesAsync(ct));

@@ -8,7 +8,6 @@ using Shop.Application.Products.CreateProduct;
 using Shop.Application.Products.GetProduct;
 using Shop.Application.Products.GetProductPricing;
 using Shop.Application.Products.GetProducts;
-using Shop.Application.Users;
 using Shop.Application.Users.ChangeUserPlan;
 using Shop.Application.Users.CreateUser;
 using Shop.Application.Users.GetPreferences;

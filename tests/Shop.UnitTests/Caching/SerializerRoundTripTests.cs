@@ -2,6 +2,7 @@ using System.Text.Json;
 using Mediator;
 using Shop.Application.Caching;
 using Shop.Application.Categories.ListCategoryProducts;
+using Shop.Application.Common;
 using Shop.Application.Products;
 using Shop.Application.Products.GetProductPricing;
 using Shop.Application.Users;

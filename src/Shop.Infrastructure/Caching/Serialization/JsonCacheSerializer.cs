@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Shop.Application.Categories.ListCategoryProducts;
+using Shop.Application.Common;
 using Shop.Application.Products;
 using Shop.Application.Products.GetProductPricing;
 using Shop.Application.Users;

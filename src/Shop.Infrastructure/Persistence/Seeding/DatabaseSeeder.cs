@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
+using Shop.Domain.Products;
 
 namespace Shop.Infrastructure.Persistence.Seeding;
 
@@ -20,7 +21,7 @@ public sealed partial class DatabaseSeeder(ShopDbContext db, ILogger<DatabaseSee
 
     public async Task SeedAsync(SeedSize size, CancellationToken cancellationToken = default)
     {
-        if (await db.Products.AnyAsync(cancellationToken)) return;
+        if (await db.Set<Product>().AnyAsync(cancellationToken)) return;
 
         var started = Stopwatch.GetTimestamp();
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();

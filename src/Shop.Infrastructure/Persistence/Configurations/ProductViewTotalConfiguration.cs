@@ -9,19 +9,9 @@ internal sealed class ProductViewTotalConfiguration : IEntityTypeConfiguration<P
 {
     public void Configure(EntityTypeBuilder<ProductViewTotal> builder)
     {
+        builder.ToTable("product_view_totals");
         builder.HasKey(t => t.ProductId);
         builder.Property(t => t.ProductId).ValueGeneratedNever();
         builder.HasOne<Product>().WithOne().HasForeignKey<ProductViewTotal>(t => t.ProductId).OnDelete(DeleteBehavior.Cascade);
-    }
-}
-
-internal sealed class AppliedViewBatchConfiguration : IEntityTypeConfiguration<AppliedViewBatch>
-{
-    public void Configure(EntityTypeBuilder<AppliedViewBatch> builder)
-    {
-        builder.HasKey(b => b.BatchId);
-        builder.Property(b => b.BatchId).ValueGeneratedNever();
-        // The flusher prunes ids past their retention by age.
-        builder.HasIndex(b => b.AppliedAt);
     }
 }

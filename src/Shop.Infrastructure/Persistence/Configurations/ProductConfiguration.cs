@@ -4,18 +4,11 @@ using Shop.Domain.Products;
 
 namespace Shop.Infrastructure.Persistence.Configurations;
 
-internal sealed class CategoryConfiguration : IEntityTypeConfiguration<Category>
-{
-    public void Configure(EntityTypeBuilder<Category> builder)
-    {
-        builder.Property(c => c.Name).HasMaxLength(200);
-    }
-}
-
 internal sealed class ProductConfiguration : IEntityTypeConfiguration<Product>
 {
     public void Configure(EntityTypeBuilder<Product> builder)
     {
+        builder.ToTable("products");
         builder.Property(p => p.Sku).HasMaxLength(Product.MaxSkuLength);
         builder.HasIndex(p => p.Sku).IsUnique();
         builder.Property(p => p.Name).HasMaxLength(Product.MaxNameLength);
@@ -26,19 +19,5 @@ internal sealed class ProductConfiguration : IEntityTypeConfiguration<Product>
         builder.HasOne(p => p.Category).WithMany().HasForeignKey(p => p.CategoryId).OnDelete(DeleteBehavior.Restrict);
         // Category listings page by id within a category.
         builder.HasIndex(p => new { p.CategoryId, p.Id });
-    }
-}
-
-internal sealed class ReviewConfiguration : IEntityTypeConfiguration<Review>
-{
-    public void Configure(EntityTypeBuilder<Review> builder)
-    {
-        builder.Property(r => r.Text).HasMaxLength(2000);
-        builder.ToTable(t => t.HasCheckConstraint("ck_reviews_rating", $"rating BETWEEN {Review.MinRating} AND {Review.MaxRating}"));
-        builder.HasOne<Product>().WithMany().HasForeignKey(r => r.ProductId).OnDelete(DeleteBehavior.Cascade);
-        builder.HasOne<Domain.Users.User>().WithMany().HasForeignKey(r => r.UserId).OnDelete(DeleteBehavior.Cascade);
-        // Covering index: the product page's count and average are index-only scans.
-        builder.HasIndex(r => new { r.ProductId, r.Rating });
-        builder.HasIndex(r => r.UserId);
     }
 }

@@ -1,8 +1,5 @@
 namespace Shop.Application.Common;
 
-/// <summary>Marks a request that only an admin may send.</summary>
-public interface IAdminRequest;
-
 /// <summary>Marks a request about one user's data: that user or an admin may send it.</summary>
 public interface IUserScopedRequest
 {

@@ -8,22 +8,13 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
 {
     public void Configure(EntityTypeBuilder<User> builder)
     {
+        builder.ToTable("users");
         builder.Property(u => u.Name).HasMaxLength(User.MaxNameLength);
         builder.Property(u => u.Email).HasMaxLength(User.MaxEmailLength);
         builder.HasIndex(u => u.Email).IsUnique();
         builder.Property(u => u.Plan).HasConversion<string>().HasMaxLength(16);
         builder.Property(u => u.Version).IsConcurrencyToken();
-        builder.HasOne(u => u.Preferences).WithOne().HasForeignKey<UserPreferences>(p => p.UserId).OnDelete(DeleteBehavior.Cascade);
-    }
-}
-
-internal sealed class UserPreferencesConfiguration : IEntityTypeConfiguration<UserPreferences>
-{
-    public void Configure(EntityTypeBuilder<UserPreferences> builder)
-    {
-        builder.HasKey(p => p.UserId);
-        builder.Property(p => p.Currency).HasMaxLength(3).IsFixedLength();
-        builder.Property(p => p.Language).HasMaxLength(16);
-        builder.Property(p => p.Version).IsConcurrencyToken();
+        builder.HasOne(u => u.Preferences).WithOne().HasForeignKey<UserPreferences>(p => p.UserId).OnDelete(DeleteBehavior.Cascade)
+            .HasConstraintName("fk_user_preferences_users_user_id"); // the migrations' name; by convention it would follow the entity (user), not the table
     }
 }

@@ -4,7 +4,3 @@ namespace Shop.Application.Users;
 
 /// <summary>A user's profile. <see cref="Version"/> is the row's concurrency token; write-through orders cache writes by it.</summary>
 public sealed record UserProfileDto(int Id, string Name, string Email, string Plan, long Version) : IVersioned;
-
-public sealed record UserPreferencesDto(int UserId, string Currency, string Language, bool MarketingEmails, long Version) : IVersioned;
-
-public sealed record UserOverviewDto(UserProfileDto Profile, UserPreferencesDto Preferences);

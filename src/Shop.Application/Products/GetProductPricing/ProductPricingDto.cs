@@ -1,0 +1,3 @@
+namespace Shop.Application.Products.GetProductPricing;
+
+public sealed record ProductPricingDto(int ProductId, decimal Price, string Currency, DateTimeOffset UpdatedAt);

@@ -1,0 +1,3 @@
+namespace Shop.Application.Products;
+
+public sealed record RatingDto(decimal Average, int Count);

@@ -1,0 +1,3 @@
+namespace Shop.Application.Users;
+
+public sealed record UserOverviewDto(UserProfileDto Profile, UserPreferencesDto Preferences);
