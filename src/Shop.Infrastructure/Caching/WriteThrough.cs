@@ -22,7 +22,7 @@ public sealed class WriteThrough(
     private static readonly string CompareAndSetScript = EmbeddedLua.Load("Caching.compare-and-set.lua");
 
     /// <summary>Returns true if stored, false if Redis already had this version or a newer one.</summary>
-    public static async Task<bool> CompareAndSetAsync(IDatabaseAsync db, string key, byte[] value, long version, TimeSpan ttl) =>
+    private static async Task<bool> CompareAndSetAsync(IDatabaseAsync db, string key, byte[] value, long version, TimeSpan ttl) =>
         (long)await db.ScriptEvaluateAsync(CompareAndSetScript,
             [key, RedisKeyspace.LockKey(key)], [value, version, (long)ttl.TotalMilliseconds]) == 1;
 
