@@ -1,6 +1,7 @@
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection;
 using Shop.Application.Abstractions;
+using Shop.Application.Behaviours;
 
 namespace Shop.Application;
 
@@ -11,6 +12,34 @@ public static class DependencyInjection
         services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<CacheTrace>();
+        services.AddMediator(options =>
+        {
+            options.ServiceLifetime = ServiceLifetime.Scoped;
+            // The pipeline, outermost first. The source generator reads this list at compile time, so it must stay a
+            // literal here, in the project that references Mediator.SourceGenerator. A behaviour runs only for the
+            // requests whose marker its type constraint names:
+            //
+            //   behaviour                    switched on by                                  why here
+            //   LoggingBehaviour             every request                                   outermost: times and logs everything
+            //   AuthorizationBehaviour       IAdminRequest, IUserScopedRequest (checked)     before any cache: nothing cached reaches a caller who may not see it
+            //   ValidationBehaviour          a FluentValidation validator for the request    bad input is a 400 before any cache or handler
+            //   CachePrefetchBehaviour       ICachePrefetchingQuery                          fills L1 before the composite's inner reads
+            //   CacheAsideBehaviour          ICacheableQuery                                 single key: L1 -> L2 -> single-flight + lock -> handler
+            //   CacheAsideBatchBehaviour     ICacheableBatchQuery<TItem>                     many keys: L1 -> MGET -> handler for the rest
+            //   CacheInvalidationBehaviour   IInvalidatesCache<TResponse>                    after the handler's commit: delete + publish
+            //   WriteThroughBehaviour        IWriteThroughCommand                            after the handler's commit: compare-and-set + publish
+            options.PipelineBehaviors =
+            [
+                typeof(LoggingBehaviour<,>),
+                typeof(AuthorizationBehaviour<,>),
+                typeof(ValidationBehaviour<,>),
+                typeof(CachePrefetchBehaviour<,>),
+                typeof(CacheAsideBehaviour<,>),
+                typeof(CacheAsideBatchBehaviour<,>),
+                typeof(CacheInvalidationBehaviour<,>),
+                typeof(WriteThroughBehaviour<,>),
+            ];
+        });
         return services;
     }
 }

@@ -41,9 +41,20 @@ public static class DependencyInjection
             "messagepacklz4" => new MessagePackCacheSerializer(lz4: true),
             _ => throw new InvalidOperationException($"Cache:Serializer must be Json, MessagePack or MessagePackLz4, not '{cache.Serializer}'."),
         });
-        services.AddScoped<ICache, TwoLevelCache>();
-        services.AddSingleton<CacheInvalidationBus>();
-        services.AddHostedService(sp => sp.GetRequiredService<CacheInvalidationBus>());
+        services.AddSingleton<CacheEntryCodec>();
+
+        // One singleton per pattern; none keeps state from one call to the next (only CacheTrace is per request).
+        services.AddSingleton<ICacheAside, CacheAside>();
+        services.AddSingleton<IBatchCacheRead, BatchCacheRead>();
+        services.AddSingleton<ICachePrefetch, CachePrefetch>();
+        services.AddSingleton<IWriteThroughCache, WriteThrough>();
+        services.AddSingleton<ICacheInvalidator, ExplicitInvalidation>();
+
+        services.AddSingleton<InvalidationPublisher>();
+        services.AddSingleton<InvalidationRetries>();
+        services.AddHostedService(sp => sp.GetRequiredService<InvalidationRetries>());
+        services.AddSingleton<InvalidationSubscriber>();
+        services.AddHostedService(sp => sp.GetRequiredService<InvalidationSubscriber>());
         if (cache.KeyspaceNotifications) services.AddHostedService<KeyspaceInvalidation>();
     }
 

@@ -8,18 +8,9 @@ public sealed class OneTypePerFileTests
 {
     private static readonly string Root = RepositoryRoot.Path;
 
-    private const string CachingCoreSplit = "TEMPORARY: caching-core split in progress";
-
     /// <summary>Files allowed to break the rule (path from the repository root, '/' separated) and why.</summary>
     private static readonly Dictionary<string, string> AllowList = new(StringComparer.Ordinal)
     {
-        ["src/Shop.Application/Abstractions/ICache.cs"] = CachingCoreSplit,
-        ["src/Shop.Application/Caching/CacheEffects.cs"] = CachingCoreSplit,
-        ["src/Shop.Application/Caching/ICacheableQuery.cs"] = CachingCoreSplit,
-        ["src/Shop.Infrastructure/Caching/CacheInvalidationBus.cs"] = CachingCoreSplit,
-        ["src/Shop.Infrastructure/Caching/RedisCircuitBreaker.cs"] = CachingCoreSplit,
-        ["src/Shop.Infrastructure/Caching/Serialization/JsonCacheSerializer.cs"] = CachingCoreSplit,
-        ["src/Shop.Infrastructure/PageViews/PageViewStats.cs"] = CachingCoreSplit,
     };
 
     [Fact]

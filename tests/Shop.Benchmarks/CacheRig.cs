@@ -62,7 +62,7 @@ public sealed class CacheRig : IAsyncDisposable
         services.AddScoped<CacheTrace>();
         _shop = services.BuildServiceProvider();
         _scope = _shop.CreateAsyncScope();
-        Shop = _scope.ServiceProvider.GetRequiredService<ICache>();
+        Shop = _scope.ServiceProvider.GetRequiredService<ICacheAside>();
         Trace = _scope.ServiceProvider.GetRequiredService<CacheTrace>();
         Behaviour = new CacheAsideBehaviour<GetProductQuery, ProductPageDto>(Shop, Trace);
         ShopL1 = _shop.GetRequiredService<L1Cache>();
@@ -109,7 +109,7 @@ public sealed class CacheRig : IAsyncDisposable
         Flags = HybridCacheEntryFlags.DisableLocalCache,
     };
 
-    public ICache Shop { get; }
+    public ICacheAside Shop { get; }
 
     public IServiceProvider ShopServices => _shop;
 
@@ -134,7 +134,7 @@ public sealed class CacheRig : IAsyncDisposable
 
     public HybridCache Hybrid { get; }
 
-    /// <summary>Shop's loader: state-passing, so the call site allocates no closure (ICache.GetOrLoadAsync&lt;T, TState&gt;).</summary>
+    /// <summary>Shop's loader: state-passing, so the call site allocates no closure (ICacheAside.GetOrLoadAsync&lt;T, TState&gt;).</summary>
     public static readonly Func<ProductPageDto, CancellationToken, ValueTask<ProductPageDto?>> Loader =
         static (page, _) => ValueTask.FromResult<ProductPageDto?>(page);
 

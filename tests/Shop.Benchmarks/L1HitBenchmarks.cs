@@ -7,7 +7,7 @@ namespace Shop.Benchmarks;
 
 /// <summary>
 /// A hit in the in-process level, layer by layer: the floor (MemoryCache.TryGetValue on a ready key), Shop's L1
-/// alone, Shop's TwoLevelCache.GetOrLoadAsync (with a prebuilt key, then building the key per call as the query does),
+/// alone, Shop's CacheAside.GetOrLoadAsync (with a prebuilt key, then building the key per call as the query does),
 /// the whole CacheAsideBehaviour as the mediator runs it, and the peers' get-or-set on the same hit.
 /// </summary>
 [MemoryDiagnoser]

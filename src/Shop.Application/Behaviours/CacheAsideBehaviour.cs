@@ -10,7 +10,7 @@ namespace Shop.Application.Behaviours;
 /// its answer. A <see cref="NotFoundException"/> is cached as "absent" and rethrown on later hits, so a missing id
 /// does not reach PostgreSQL again until the short negative TTL ends. Runs after authorization and validation.
 /// </summary>
-public sealed class CacheAsideBehaviour<TMessage, TResponse>(ICache cache, CacheTrace trace) : IPipelineBehavior<TMessage, TResponse>
+public sealed class CacheAsideBehaviour<TMessage, TResponse>(ICacheAside cache, CacheTrace trace) : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, ICacheableQuery, IMessage
     where TResponse : class
 {

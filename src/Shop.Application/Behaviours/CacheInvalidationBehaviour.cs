@@ -8,7 +8,7 @@ namespace Shop.Application.Behaviours;
 /// Explicit invalidation for commands that declare <see cref="IInvalidatesCache{TResponse}"/>. Runs only after the
 /// handler (and so the database commit) succeeded: a failed write leaves the cache untouched.
 /// </summary>
-public sealed class CacheInvalidationBehaviour<TMessage, TResponse>(ICache cache) : IPipelineBehavior<TMessage, TResponse>
+public sealed class CacheInvalidationBehaviour<TMessage, TResponse>(ICacheInvalidator cache) : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IInvalidatesCache<TResponse>, IMessage
 {
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)

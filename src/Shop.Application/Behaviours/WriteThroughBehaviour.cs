@@ -8,7 +8,7 @@ namespace Shop.Application.Behaviours;
 /// Write-through for commands that declare <see cref="IWriteThroughCommand"/>: after the commit, the new value goes
 /// into the cache, so the next read anywhere is a hit with fresh data. A failed write leaves the cache untouched.
 /// </summary>
-public sealed class WriteThroughBehaviour<TMessage, TResponse>(ICache cache) : IPipelineBehavior<TMessage, TResponse>
+public sealed class WriteThroughBehaviour<TMessage, TResponse>(IWriteThroughCache cache) : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IWriteThroughCommand, IMessage
     where TResponse : class, IVersioned
 {

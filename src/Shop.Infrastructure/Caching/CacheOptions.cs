@@ -1,3 +1,5 @@
+using Shop.Application.Caching;
+
 namespace Shop.Infrastructure.Caching;
 
 /// <summary>The <c>Cache</c> configuration section (every key is documented in the README).</summary>
@@ -19,14 +21,14 @@ public sealed class CacheOptions
     /// <summary>Most entries L1 holds; the least recently used are compacted away beyond it.</summary>
     public long L1SizeLimit { get; set; } = 10_000;
 
-    /// <summary>Redis (L2) lifetime per entry type; see <c>CacheKeys.EntryTypes</c>.</summary>
+    /// <summary>Redis (L2) lifetime per entry type; the entry types are named once, in <see cref="CacheKeys.EntryTypes"/>.</summary>
     public Dictionary<string, TimeSpan> Ttl { get; set; } = new()
     {
-        ["product"] = TimeSpan.FromMinutes(10),
-        ["pricing"] = TimeSpan.FromMinutes(10),
-        ["category-page"] = TimeSpan.FromMinutes(5),
-        ["profile"] = TimeSpan.FromMinutes(10),
-        ["preferences"] = TimeSpan.FromMinutes(10),
+        [CacheKeys.EntryTypes.Product] = TimeSpan.FromMinutes(10),
+        [CacheKeys.EntryTypes.Pricing] = TimeSpan.FromMinutes(10),
+        [CacheKeys.EntryTypes.CategoryPage] = TimeSpan.FromMinutes(5),
+        [CacheKeys.EntryTypes.Profile] = TimeSpan.FromMinutes(10),
+        [CacheKeys.EntryTypes.Preferences] = TimeSpan.FromMinutes(10),
     };
 
     public TimeSpan DefaultTtl { get; set; } = TimeSpan.FromMinutes(5);

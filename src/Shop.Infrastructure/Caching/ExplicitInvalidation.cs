@@ -1,35 +1,28 @@
-using StackExchange.Redis;
+using Microsoft.Extensions.Options;
+using Shop.Application.Abstractions;
+using Shop.Application.Caching;
 
 namespace Shop.Infrastructure.Caching;
 
 /// <summary>
-/// Explicit invalidation in Redis after a committed write: deletes each key with its fill lease (so an in-flight
-/// load of older data cannot store it), and each group's member keys, then publishes one message so every
-/// instance drops the same keys from L1, all in one pipelined batch: one round trip. Keys are grouped per hash
-/// slot (one DEL each, Cluster-safe); a group is one Lua script on its own slot.
-/// Guarantees: after it returns, Redis serves no entry older than the write. Does not: reach an L1 whose
-/// subscription is down (that instance clears and bypasses its L1 until resubscribed).
+/// Explicit invalidation after a committed write (the <see cref="ICacheInvalidator"/> port): deletes the keys (with
+/// their fill leases) and groups in Redis and publishes one message to the other instances, in one round trip
+/// (<see cref="InvalidationPublisher"/>); then drops them from this instance's L1 once, after the Redis delete, so
+/// nothing this instance re-read from Redis before the delete landed survives (the epoch refuses fills that read
+/// earlier). If Redis cannot be reached, the message goes to the <see cref="InvalidationRetries"/>.
+/// Guarantees: when it returns, this instance serves nothing older than the write, and Redis neither unless it was
+/// unreachable. Does not: reach an L1 whose subscription is down (that instance clears and bypasses its L1 until
+/// resubscribed), or make Redis fresh during an outage (the retry does, or the TTL).
 /// </summary>
-public static class ExplicitInvalidation
+public sealed class ExplicitInvalidation(L1Cache l1, InvalidationPublisher publisher, InvalidationRetries retries, IOptions<CacheOptions> options)
+    : ICacheInvalidator
 {
-    private const string DeleteGroupScript = """
-        local members = redis.call('SMEMBERS', KEYS[1])
-        for _, key in ipairs(members) do redis.call('DEL', key, key .. ':lock') end
-        redis.call('DEL', KEYS[1])
-        return #members
-        """;
-
-    public static async Task ExecuteAsync(IDatabase db, IReadOnlyList<string> keys, IReadOnlyList<string> groups, RedisChannel channel, byte[] message)
+    public async ValueTask InvalidateAsync(CacheInvalidation invalidation, CancellationToken cancellationToken)
     {
-        var multiplexer = db.Multiplexer;
-        var batch = db.CreateBatch();
-        var work = new List<Task>();
-        foreach (var slot in keys.SelectMany(k => new[] { k, RedisKeyspace.LockKey(k) }).GroupBy(k => multiplexer.HashSlot(k)))
-            work.Add(batch.KeyDeleteAsync([.. slot.Select(k => (RedisKey)k)]));
-        foreach (var group in groups)
-            work.Add(batch.ScriptEvaluateAsync(DeleteGroupScript, [group]));
-        work.Add(batch.PublishAsync(channel, message));
-        batch.Execute();
-        await Task.WhenAll(work);
+        if (!options.Value.Enabled) return;
+        var keys = invalidation.Keys.Select(k => k.Value).ToArray();
+        var message = publisher.Message(keys, invalidation.Groups);
+        if (!await publisher.TrySendAsync(message)) retries.Enqueue(message);
+        l1.Invalidate(keys, invalidation.Groups);
     }
 }

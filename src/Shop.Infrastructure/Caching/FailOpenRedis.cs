@@ -43,7 +43,7 @@ public sealed partial class FailOpenRedis(IConnectionMultiplexer redis, RedisCir
             breaker.OnSuccess();
             return (true, result);
         }
-        catch (Exception ex) when (IsRedisFault(ex))
+        catch (Exception ex) when (RedisCircuitBreaker.IsFault(ex))
         {
             Record(ex);
             return (false, default!);
@@ -59,7 +59,7 @@ public sealed partial class FailOpenRedis(IConnectionMultiplexer redis, RedisCir
         {
             task = call(Database);
         }
-        catch (Exception ex) when (IsRedisFault(ex))
+        catch (Exception ex) when (RedisCircuitBreaker.IsFault(ex))
         {
             Record(ex);
             return;
@@ -74,16 +74,8 @@ public sealed partial class FailOpenRedis(IConnectionMultiplexer redis, RedisCir
     private void Record(Exception ex)
     {
         metrics.FailOpen(ex switch { RedisServerException => "server_error", TimeoutException => "timeout", _ => "connection" });
-        if (ex is RedisServerException)
-        {
-            breaker.OnSuccess(); // Redis answered (e.g. OOM under noeviction): it is up, this call just failed
-            LogServerError(ex.Message);
-            return;
-        }
-        breaker.OnFailure(ex);
+        if (breaker.OnFault(ex)) LogServerError(ex.Message);
     }
-
-    private static bool IsRedisFault(Exception ex) => ex is RedisException or TimeoutException or ObjectDisposedException;
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Redis refused a cache call: {Message}")]
     private partial void LogServerError(string message);

@@ -34,7 +34,8 @@ public sealed class L1Cache : IDisposable
 
     public bool Bypassed => _bypassed;
 
-    private bool Enabled => _options.L1Enabled && !_bypassed;
+    /// <summary>Whether L1 is read and written now (configured on, and not bypassed).</summary>
+    public bool Enabled => _options.L1Enabled && !_bypassed;
 
     /// <summary>True on a hit; <paramref name="value"/> is null for a cached "absent".</summary>
     public bool TryGet(string key, out object? value)

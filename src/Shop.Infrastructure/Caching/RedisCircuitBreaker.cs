@@ -1,21 +1,16 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Shop.Infrastructure.Caching;
-
-public enum BreakerState
-{
-    Closed,
-    Open,
-    HalfOpen,
-}
 
 /// <summary>
 /// Circuit breaker for Redis. After <c>BreakerFailureThreshold</c> consecutive failures it opens: cache calls
 /// skip Redis at once (no timeout paid per request) and requests are served from L1 and PostgreSQL. After
 /// <c>BreakerOpenDuration</c> one probe call is let through; success closes it, failure opens it again.
 /// Logs once per state change, never per request. Guarantees: while open, no request waits on Redis.
-/// Does not: retry the calls it skipped.
+/// Does not: retry the calls it skipped. Every Redis caller (the fail-open cache and the page-view counter) classifies
+/// its exceptions through <see cref="IsFault"/> and <see cref="OnFault"/>, so both count failures the same way.
 /// </summary>
 public sealed partial class RedisCircuitBreaker(IOptions<CacheOptions> options, TimeProvider clock, ILogger<RedisCircuitBreaker> logger)
 {
@@ -50,6 +45,24 @@ public sealed partial class RedisCircuitBreaker(IOptions<CacheOptions> options, 
             _failures = 0;
             if (_state != BreakerState.Closed) Transition(BreakerState.Closed);
         }
+    }
+
+    /// <summary>Whether an exception comes from Redis being unreachable, slow or refusing (as opposed to a bug).</summary>
+    public static bool IsFault(Exception exception) => exception is RedisException or TimeoutException or ObjectDisposedException;
+
+    /// <summary>
+    /// Records a Redis fault. A server error (an OOM refusal under noeviction, say) proves Redis is up, so it counts as
+    /// a success for the breaker; anything else counts as a failure. Returns true for a server error.
+    /// </summary>
+    public bool OnFault(Exception exception)
+    {
+        if (exception is RedisServerException)
+        {
+            OnSuccess();
+            return true;
+        }
+        OnFailure(exception);
+        return false;
     }
 
     public void OnFailure(Exception exception)

@@ -12,37 +12,13 @@ namespace Shop.Infrastructure.Caching;
 /// </summary>
 public static class RedisLock
 {
-    /// <summary>Returns the cached value if present; otherwise tries to take the lock: 1 = taken, 0 = held by another.</summary>
-    private const string GetOrLockScript = """
-        local value = redis.call('GET', KEYS[1])
-        if value then return value end
-        if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
-        return 0
-        """;
-
-    private const string ReleaseScript = """
-        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-        return 0
-        """;
-
-    /// <summary>
-    /// Stores the loaded value and releases the lock, only if the lock is still ours (else an invalidation revoked
-    /// the lease: the value is older than the database, so it is dropped). KEYS[3], when given, is the group set
-    /// that lists the key for group invalidation. Returns 1 if stored.
-    /// </summary>
-    private const string SetIfLeaseHeldScript = """
-        if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
-        redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-        redis.call('DEL', KEYS[2])
-        if KEYS[3] then
-          redis.call('SADD', KEYS[3], KEYS[1])
-          if redis.call('PTTL', KEYS[3]) < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[3], ARGV[3]) end
-        end
-        return 1
-        """;
+    private static readonly string GetOrLockScript = EmbeddedLua.Load("Caching.get-or-lock.lua");
+    private static readonly string ReleaseScript = EmbeddedLua.Load("Caching.release-lock.lua");
+    private static readonly string SetIfLeaseHeldScript = EmbeddedLua.Load("Caching.set-if-lease-held.lua");
 
     public readonly record struct Attempt(RedisValue Value, bool Acquired);
 
+    /// <summary>Returns the cached value if present; otherwise tries to take the lock (<see cref="Attempt.Acquired"/>).</summary>
     public static async Task<Attempt> GetOrAcquireAsync(IDatabaseAsync db, string key, string token, TimeSpan ttl)
     {
         var result = await db.ScriptEvaluateAsync(GetOrLockScript,
@@ -55,6 +31,7 @@ public static class RedisLock
     public static Task<RedisResult> ReleaseAsync(IDatabaseAsync db, string key, string token) =>
         db.ScriptEvaluateAsync(ReleaseScript, [RedisKeyspace.LockKey(key)], [token]);
 
+    /// <summary>Stores the value and releases the lock only while the lease is ours (else a write revoked it); 1 if stored.</summary>
     public static Task<RedisResult> SetIfLeaseHeldAsync(IDatabaseAsync db, string key, string token, byte[] value, TimeSpan ttl, string? group) =>
         db.ScriptEvaluateAsync(SetIfLeaseHeldScript,
             group is null ? [key, RedisKeyspace.LockKey(key)] : [key, RedisKeyspace.LockKey(key), group],

@@ -1,30 +1,48 @@
+using Microsoft.Extensions.Options;
+using Shop.Application.Abstractions;
+using Shop.Application.Caching;
 using StackExchange.Redis;
 
 namespace Shop.Infrastructure.Caching;
 
 /// <summary>
-/// Write-through with compare-and-set. After the database commit, the new value is stored only if Redis holds
-/// nothing or an older version, in one Lua script; the key's fill lease is revoked in the same script. So two
-/// concurrent writers can never leave Redis holding the older value (the classic write-through race), and a
-/// cache-aside load that read the row before this write cannot store it afterwards. Guarantees: Redis never goes
-/// back in version for this key. Does not: survive Redis being down at write time (the key is then invalidated
-/// later by the retry of <see cref="CacheInvalidationBus"/>, or expires).
+/// Write-through with compare-and-set (the <see cref="IWriteThroughCache"/> port). After the database commit, the new
+/// value is stored only if Redis holds nothing or an older version, in one Lua script (<c>Lua/compare-and-set.lua</c>)
+/// that also revokes the key's fill lease; the message that drops the key from the other instances' L1 leaves in the
+/// same pipelined round trip. This instance's L1 is dropped first and then holds the new value if Redis took it.
+/// Guarantees: two concurrent writers can never leave Redis holding the older value (the classic write-through race),
+/// a cache-aside load that read the row before this write cannot store it afterwards, and Redis never goes back in
+/// version for this key. Does not: survive Redis being down at write time (the key is then invalidated later by the
+/// <see cref="InvalidationRetries"/>, or expires).
 /// </summary>
-public static class WriteThrough
+public sealed class WriteThrough(
+    L1Cache l1, FailOpenRedis redis, RedisKeyspace keyspace, CacheEntryCodec codec, InvalidationPublisher publisher,
+    InvalidationRetries retries, IOptions<CacheOptions> options) : IWriteThroughCache
 {
-    private const string CompareAndSetScript = """
-        redis.call('DEL', KEYS[2])
-        local current = redis.call('GET', KEYS[1])
-        if current then
-          local version = tonumber(string.sub(current, 2, 20))
-          if version and version >= tonumber(ARGV[2]) then return 0 end
-        end
-        redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
-        return 1
-        """;
+    private static readonly string CompareAndSetScript = EmbeddedLua.Load("Caching.compare-and-set.lua");
 
     /// <summary>Returns true if stored, false if Redis already had this version or a newer one.</summary>
-    public static async Task<bool> CompareAndSetAsync(IDatabaseAsync db, string key, byte[] value, long version, TimeSpan ttl) =>
+    private static async Task<bool> CompareAndSetAsync(IDatabaseAsync db, string key, byte[] value, long version, TimeSpan ttl) =>
         (long)await db.ScriptEvaluateAsync(CompareAndSetScript,
             [key, RedisKeyspace.LockKey(key)], [value, version, (long)ttl.TotalMilliseconds]) == 1;
+
+    public async ValueTask WriteThroughAsync<T>(CacheKey key, T value, long version, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (!options.Value.Enabled) return;
+        var physical = keyspace.Key(key);
+        l1.Invalidate([key.Value], []);
+        var epoch = l1.Epoch;
+        var (bytes, ttl) = codec.Encode(key, value, version);
+        var message = publisher.Message([key.Value], []);
+        var (ok, stored) = await redis.TryAsync(async db =>
+        {
+            Task<bool>? cas = null;
+            await RedisPipeline.RunAsync(db, batch =>
+                [cas = CompareAndSetAsync(batch, physical, bytes, version, ttl), publisher.Publish(batch, message)]);
+            return await cas!;
+        });
+        if (!ok) retries.Enqueue(message); // Redis unreachable: delete it there once it is back
+        else if (stored) l1.Set(key.Value, value, absent: false, epoch);
+    }
 }

@@ -8,7 +8,7 @@ namespace Shop.Infrastructure.Observability;
 /// 2 open), L1 entry count, whether L1 is bypassed, and invalidations queued for retry. Also counts breaker
 /// transitions. Registered from here so the caching classes stay free of metric plumbing.
 /// </summary>
-internal sealed class CacheGauges(ShopMetrics metrics, RedisCircuitBreaker breaker, L1Cache l1, CacheInvalidationBus bus) : IHostedService
+internal sealed class CacheGauges(ShopMetrics metrics, RedisCircuitBreaker breaker, L1Cache l1, InvalidationRetries retries) : IHostedService
 {
     public static int StateValue(BreakerState state) => state switch
     {
@@ -31,7 +31,7 @@ internal sealed class CacheGauges(ShopMetrics metrics, RedisCircuitBreaker break
         metrics.Gauge(ShopMetricNames.L1Entries, () => l1.Count, "{entry}", "Entries in this instance's in-process L1 cache");
         metrics.Gauge(ShopMetricNames.L1Bypassed, () => l1.Bypassed ? 1 : 0, "{state}",
             "1 while L1 is bypassed because the invalidation subscription is down");
-        metrics.Gauge(ShopMetricNames.InvalidationsPending, () => bus.Pending, "{message}",
+        metrics.Gauge(ShopMetricNames.InvalidationsPending, () => retries.Pending, "{message}",
             "Invalidations that could not reach Redis, queued for retry");
         breaker.StateChanged += OnStateChanged;
         return Task.CompletedTask;

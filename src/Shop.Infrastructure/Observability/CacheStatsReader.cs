@@ -5,7 +5,7 @@ namespace Shop.Infrastructure.Observability;
 /// <summary>Puts together the report of <c>GET /api/cache/stats</c>: this instance, its counters, and Redis's view.</summary>
 public sealed class CacheStatsReader(
     CacheStatsAggregator aggregator, RedisServerStats redis, CacheInstance instance, RedisCircuitBreaker breaker, L1Cache l1,
-    CacheInvalidationBus bus, TimeProvider clock)
+    InvalidationSubscriber subscriber, TimeProvider clock)
 {
     public const int SlowlogEntries = 10;
 
@@ -16,7 +16,7 @@ public sealed class CacheStatsReader(
         return new CacheStatsReport(
             now,
             new InstanceStats(instance.Id, Math.Round((now - aggregator.StartedAt).TotalSeconds, 1),
-                CacheGauges.StateName(breaker.State), l1.Count, l1.Bypassed, bus.Subscribed),
+                CacheGauges.StateName(breaker.State), l1.Count, l1.Bypassed, subscriber.Subscribed),
             aggregator.Snapshot(),
             redisStats);
     }

@@ -1,23 +1,17 @@
+using Shop.Infrastructure.Caching;
+
 namespace Shop.Infrastructure.PageViews;
 
 /// <summary>
 /// The write-behind Lua scripts, kept as embedded <c>Lua/*.lua</c> files (each documents its keys, arguments and
-/// result). Each touches the keys of one shard only, so each runs in one Redis Cluster slot. StackExchange.Redis sends
-/// them with EVALSHA once the server knows them.
+/// result) and read by <see cref="EmbeddedLua"/>. Each touches the keys of one shard only, so each runs in one Redis
+/// Cluster slot. StackExchange.Redis sends them with EVALSHA once the server knows them.
 /// </summary>
 internal static class PageViewScripts
 {
-    public static readonly string Record = Load("record.lua");
-    public static readonly string Read = Load("read.lua");
-    public static readonly string Claim = Load("claim.lua");
-    public static readonly string Finish = Load("finish.lua");
-    public static readonly string Release = Load("release.lua");
-
-    private static string Load(string name)
-    {
-        using var stream = typeof(PageViewScripts).Assembly.GetManifestResourceStream("PageViews." + name)
-            ?? throw new InvalidOperationException($"Embedded script PageViews.{name} is missing.");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
+    public static readonly string Record = EmbeddedLua.Load("PageViews.record.lua");
+    public static readonly string Read = EmbeddedLua.Load("PageViews.read.lua");
+    public static readonly string Claim = EmbeddedLua.Load("PageViews.claim.lua");
+    public static readonly string Finish = EmbeddedLua.Load("PageViews.finish.lua");
+    public static readonly string Release = EmbeddedLua.Load("PageViews.release.lua");
 }

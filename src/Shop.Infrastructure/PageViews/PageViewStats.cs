@@ -3,25 +3,6 @@ using Shop.Infrastructure.Observability;
 
 namespace Shop.Infrastructure.PageViews;
 
-/// <summary>What started a flush.</summary>
-public enum PageViewFlushTrigger
-{
-    Startup,
-    Timer,
-    Threshold,
-    Shutdown,
-    Manual,
-}
-
-/// <summary>
-/// One flush: shards owned, batches handled (of which left in flight by an earlier flusher, and of which PostgreSQL
-/// already had, so they added nothing), products updated and views added in PostgreSQL, and database transactions
-/// used (0 when there was nothing to move, else 1).
-/// </summary>
-public sealed record PageViewFlushReport(
-    PageViewFlushTrigger Trigger, int Shards, int Batches, int RecoveredBatches, int AlreadyAppliedBatches, int Products, long Views,
-    int DatabaseTransactions, TimeSpan Duration);
-
 /// <summary>
 /// The write-behind numbers of this instance, exported through <see cref="ShopMetrics"/> as
 /// <c>shop.pageviews.*</c>. The backlog (pending products and views, batches in flight) is sampled from Redis by the

@@ -65,14 +65,9 @@ public sealed class RedisPageViewCounter(
             breaker.OnSuccess();
             return result;
         }
-        catch (RedisServerException ex)
+        catch (Exception ex) when (RedisCircuitBreaker.IsFault(ex))
         {
-            breaker.OnSuccess(); // Redis answered (an OOM refusal, say): it is up, this call failed
-            throw Unavailable(ex);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
-        {
-            breaker.OnFailure(ex);
+            breaker.OnFault(ex); // the same classification as the cache's: a server error (OOM refusal) proves Redis is up
             throw Unavailable(ex);
         }
     }

@@ -21,7 +21,7 @@ public sealed class WritePathTests(ShopApp app, ITestOutputHelper output) : ICla
     {
         var b = app.StartInstance();
         var lags = new List<TimeSpan>();
-        b.Services.GetRequiredService<CacheInvalidationBus>().Received += lag => { lock (lags) lags.Add(lag); };
+        b.Services.GetRequiredService<InvalidationSubscriber>().Received += lag => { lock (lags) lags.Add(lag); };
         var admin = app.AsAdmin();
         var reader = app.Anonymous(b);
         var l1 = b.Services.GetRequiredService<L1Cache>();
@@ -188,7 +188,7 @@ public sealed class WritePathTests(ShopApp app, ITestOutputHelper output) : ICla
     public async Task After_its_subscription_is_killed_an_instance_serves_no_stale_value_once_it_reconnects()
     {
         var b = app.StartInstance();
-        var busB = b.Services.GetRequiredService<CacheInvalidationBus>();
+        var busB = b.Services.GetRequiredService<InvalidationSubscriber>();
         await app.Anonymous(b).GetOk("/api/products/606");               // old price in B's L1
 
         // On a cluster the subscription lives on one of the nodes: look on each.

@@ -42,7 +42,7 @@ public class ShopApp(ShopServices services) : IAsyncLifetime
         _instances.Add(factory);
         // L1 is bypassed until the instance is subscribed to invalidations; wait for that (briefly: an instance
         // pointed at an unreachable Redis never subscribes, and that is what such a test wants).
-        var bus = factory.Services.GetRequiredService<CacheInvalidationBus>();
+        var bus = factory.Services.GetRequiredService<InvalidationSubscriber>();
         for (var i = 0; i < 200 && !bus.Subscribed; i++) Thread.Sleep(10);
         return factory;
     }

@@ -10,5 +10,6 @@ namespace Shop.Application.Users.GetUserOverview;
 /// </summary>
 public sealed record GetUserOverviewQuery(int UserId) : IQuery<UserOverviewDto>, IUserScopedRequest, ICachePrefetchingQuery
 {
-    public IReadOnlyList<CacheKey> PrefetchKeys => [CacheKeys.Profile(UserId), CacheKeys.Preferences(UserId)];
+    public IReadOnlyList<CachePrefetchKey> PrefetchKeys =>
+        [CachePrefetchKey.Of<UserProfileDto>(CacheKeys.Profile(UserId)), CachePrefetchKey.Of<UserPreferencesDto>(CacheKeys.Preferences(UserId))];
 }

@@ -1,0 +1,12 @@
+-- Stores a loaded value and releases the lock, only if the lock is still ours (RedisLock.SetIfLeaseHeldAsync); else an
+-- invalidation revoked the lease: the value is older than the database, so it is dropped.
+-- KEYS[1] value key, KEYS[2] lock key, KEYS[3] (optional) the group set that lists the key for group invalidation.
+-- ARGV[1] owner token, ARGV[2] value, ARGV[3] TTL in ms. Returns 1 if stored.
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+redis.call('DEL', KEYS[2])
+if KEYS[3] then
+  redis.call('SADD', KEYS[3], KEYS[1])
+  if redis.call('PTTL', KEYS[3]) < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[3], ARGV[3]) end
+end
+return 1
