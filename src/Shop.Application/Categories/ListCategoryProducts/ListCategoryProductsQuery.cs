@@ -1,4 +1,5 @@
 using Mediator;
+using Shop.Application.Common;
 using Shop.Application.Caching;
 
 namespace Shop.Application.Categories.ListCategoryProducts;
@@ -8,7 +9,7 @@ public sealed record ProductSummaryDto(int Id, string Sku, string Name, decimal 
 public sealed record PagedList<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);
 
 public sealed record ListCategoryProductsQuery(int CategoryId, int Page = 1, int PageSize = 20)
-    : IQuery<PagedList<ProductSummaryDto>>, ICacheableQuery
+    : IQuery<PagedList<ProductSummaryDto>>, IPublicRequest, ICacheableQuery
 {
     public CacheKey CacheKey => CacheKeys.CategoryPage(CategoryId, Page, PageSize);
 
