@@ -24,11 +24,17 @@ public sealed class ShopServices : IAsyncLifetime
     private RedisContainer? _redis;
     private readonly SemaphoreSlim _createDatabase = new(1, 1);
 
-    /// <summary>The ACL rules of the app user (as in scripts/services.sh), for servers the harness sets up itself.</summary>
-    public const string AppAclRules =
-        "resetchannels ~shop* &shop* &__Booksleeve_MasterChanged -@all +@read +@write +@scripting +@pubsub +@transaction +@connection " +
-        "-@dangerous -script|flush -script|kill -function +info +slowlog|get +select +cluster|nodes +cluster|slots +cluster|shards " +
-        "+cluster|info +readonly +readwrite +asking";
+    /// <summary>The ACL rules of the app user, from db/redis/users.acl.template (the file services.sh and compose render).</summary>
+    public static string AppAclRules { get; } = ReadAppAclRules();
+
+    private static string ReadAppAclRules()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "db", "redis", "users.acl.template"))) dir = dir.Parent;
+        var template = Path.Combine(dir?.FullName ?? throw new FileNotFoundException("db/redis/users.acl.template not found above the test output"), "db", "redis", "users.acl.template");
+        const string Head = "user shop-app on #@APP@ ";
+        return File.ReadLines(template).Single(l => l.StartsWith(Head, StringComparison.Ordinal))[Head.Length..];
+    }
 
     /// <summary>The owner role: creates, migrates, seeds and drops the test databases.</summary>
     public string PostgresAdmin { get; private set; } = "";
@@ -92,7 +98,7 @@ public sealed class ShopServices : IAsyncLifetime
         {
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand(
-                $"CREATE ROLE shop_owner LOGIN CREATEDB PASSWORD '{ownerPassword}'; CREATE ROLE shop_app LOGIN NOINHERIT PASSWORD '{appPassword}';", connection);
+                $"CREATE ROLE shop_owner LOGIN CREATEDB PASSWORD '{ownerPassword}'; CREATE ROLE shop_app LOGIN NOINHERIT PASSWORD '{appPassword}'; GRANT shop_app TO shop_owner;", connection);
             await command.ExecuteNonQueryAsync();
         }
         var builder = new NpgsqlConnectionStringBuilder(superuser) { Database = "postgres" };
@@ -132,6 +138,7 @@ public sealed class ShopServices : IAsyncLifetime
         var options = ConfigurationOptions.Parse(Redis);
         options.User = "shoptest-keyspace";
         options.Password = password;
+        options.AllowAdmin = true; // StackExchange.Redis sends CONFIG SET only in admin mode
         return _keyspaceUser = options.ToString(includePassword: true);
     }
 
