@@ -13,6 +13,7 @@
 #      of a known burst, and every Grafana dashboard query must evaluate (scripts/prometheus-check.sh: installs
 #      prometheus + prometheus-redis-exporter with apt when missing; promtool checks the compose config); the API
 #      stopped again
+#   4a. against the same API: its OpenAPI document linted with @redocly/cli (installed into .tools/redocly), no errors
 #   4b. against the same API: the benchmarks smoke (each BenchmarkDotNet body once, checked; the load lab for
 #      a few seconds), one pass/fail
 #   5. docker-compose.yml (+ docker-compose.dev.yml) validated with `docker-compose config -q` (no engine needed), with
@@ -29,6 +30,9 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 HTTPYAC_VERSION=6.16.7
+REDOCLY_VERSION=2.77.0
+REDOCLY_DIR=$ROOT/.tools/redocly
+REDOCLY=$REDOCLY_DIR/node_modules/.bin/redocly
 HTTPYAC_DIR=$ROOT/.tools/httpyac
 HTTPYAC=$HTTPYAC_DIR/node_modules/.bin/httpyac
 LOGS=$ROOT/artifacts/test-logs
@@ -101,6 +105,14 @@ ensure_httpyac() {
   npm install --no-save --no-audit --no-fund --loglevel=error --prefix "$HTTPYAC_DIR" "httpyac@$HTTPYAC_VERSION"
 }
 
+ensure_redocly() {
+  if [ -x "$REDOCLY" ] && grep -q "\"version\": \"$REDOCLY_VERSION\"" "$REDOCLY_DIR/node_modules/@redocly/cli/package.json" 2>/dev/null; then
+    echo "@redocly/cli $REDOCLY_VERSION already in .tools/redocly"
+    return 0
+  fi
+  npm install --no-save --no-audit --no-fund --loglevel=error --prefix "$REDOCLY_DIR" "@redocly/cli@$REDOCLY_VERSION"
+}
+
 ensure_compose() {
   command -v docker-compose >/dev/null 2>&1 && { echo "docker-compose already installed"; return 0; }
   export DEBIAN_FRONTEND=noninteractive
@@ -120,6 +132,8 @@ export ConnectionStrings__Postgres ConnectionStrings__Redis
 rm -f "$LOGS"/*.rc
 (rc=0; ensure_httpyac >"$LOGS/httpyac-install.log" 2>&1 || rc=$?; echo "$rc" >"$LOGS/httpyac-install.rc") &
 bg_pids+=($!); httpyac_job=$!
+(rc=0; ensure_redocly >"$LOGS/redocly-install.log" 2>&1 || rc=$?; echo "$rc" >"$LOGS/redocly-install.rc") &
+bg_pids+=($!); redocly_job=$!
 (rc=0; ensure_compose >"$LOGS/compose-install.log" 2>&1 || rc=$?; echo "$rc" >"$LOGS/compose-install.rc") &
 bg_pids+=($!); compose_job=$!
 # After the docker-compose install (one apt at a time): Prometheus and the Redis exporter for step 4.
@@ -264,6 +278,23 @@ if [ "$api_ok" = 1 ] && [ "$httpyac_ok" = 1 ]; then
   done
   if [ "$api_up" = 1 ]; then
     note "API live after $((SECONDS - t0)) s"
+
+    # The OpenAPI contract this API serves: @redocly/cli's recommended rules, no error allowed (warnings are listed).
+    section "OpenAPI lint (@redocly/cli) of $base_url/swagger/v1/swagger.json"
+    wait "$redocly_job" || true
+    if [ "$(cat "$LOGS/redocly-install.rc" 2>/dev/null)" != 0 ]; then
+      cat "$LOGS/redocly-install.log"; record_failure "installing @redocly/cli $REDOCLY_VERSION with npm"
+    elif node -e 'fetch(process.argv[1]).then(r => r.ok ? r.text() : Promise.reject(r.status)).then(t => process.stdout.write(t), e => { console.error(e); process.exit(1) })' \
+        "$base_url/swagger/v1/swagger.json" >"$LOGS/openapi.json" \
+      && "$REDOCLY" lint "$LOGS/openapi.json" --format=summary >"$LOGS/openapi-lint.log" 2>&1; then
+      grep -E '^(error|warning) ' "$LOGS/openapi-lint.log" | sed 's/^/    /' || true
+      note "OpenAPI lint: no errors"
+      passed=$((passed + 1))
+    else
+      grep -vE '^\s*║|^\s*╔|^\s*╚' "$LOGS/openapi-lint.log" 2>/dev/null | tail -n 30
+      record_failure "OpenAPI lint (see artifacts/test-logs/openapi-lint.log)"
+    fi
+
     for file in http/*.http; do
       name=$(basename "$file" .http)
       echo "--- $file"

@@ -42,6 +42,8 @@ internal static class ApiSetup
                 BearerFormat = "JWT",
                 Description = "A JWT from your OpenID Connect provider, from `mint-token`, or (Development) from POST /api/dev/token.",
             });
+            // Relative: the document describes whichever host serves it.
+            swagger.AddServer(new OpenApiServer { Url = "/", Description = "This API" });
             // Only operations that need a token declare it (not a global requirement).
             swagger.OperationFilter<EndpointSecurity.BearerRequirementFilter>();
         });

@@ -36,8 +36,9 @@ internal static class EndpointSecurity
         public void Apply(OpenApiOperation operation, OperationFilterContext context)
         {
             var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata;
-            if (metadata.OfType<IAllowAnonymous>().Any()) return;
             operation.Security ??= [];
+            // Public: an explicit empty list ("security": []) says "no token", rather than leaving it unsaid.
+            if (metadata.OfType<IAllowAnonymous>().Any()) return;
             operation.Security.Add(new OpenApiSecurityRequirement
             {
                 [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [],

@@ -1,6 +1,6 @@
 using Mediator;
-using Shop.Application.Common;
 using Shop.Application.Caching;
+using Shop.Application.Common;
 
 namespace Shop.Application.Products.GetProductPricing;
 
