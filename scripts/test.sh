@@ -207,11 +207,11 @@ if [ "$build_ok" = 1 ]; then
   # test included: every pattern must work there unchanged, with only the connection string changed.
   section "Redis Cluster"
   if scripts/services.sh cluster-start; then
-    standalone_redis=$ConnectionStrings__Redis
+    standalone_redis=$ConnectionStrings__Redis standalone_admin=${SHOP_TEST_REDIS_ADMIN:-}
     eval "$(scripts/services.sh cluster-env)"
     export ConnectionStrings__Redis
     run_tests "integration tests, Redis Cluster" "$LOGS/dotnet-test-cluster.log" --project tests/Shop.IntegrationTests
-    export ConnectionStrings__Redis=$standalone_redis
+    export ConnectionStrings__Redis=$standalone_redis SHOP_TEST_REDIS_ADMIN=$standalone_admin
     scripts/services.sh cluster-stop
   else
     record_failure "scripts/services.sh cluster-start"
