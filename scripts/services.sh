@@ -102,6 +102,7 @@ start_postgres() {
   # The owner role (migrations, seed, CREATE DATABASE for the tests) and the app role (rows only), database shop.
   local psql=(as_pg psql -h "$PGDATA" -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qtA)
   "${psql[@]}" -d postgres >/dev/null <<SQL
+SET client_min_messages = warning;
 DO \$\$BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'shop_owner') THEN CREATE ROLE shop_owner LOGIN; END IF;
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'shop_app') THEN CREATE ROLE shop_app LOGIN; END IF;
