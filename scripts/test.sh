@@ -13,9 +13,11 @@
 #      of a known burst, and every Grafana dashboard query must evaluate (scripts/prometheus-check.sh: installs
 #      prometheus + prometheus-redis-exporter with apt when missing; promtool checks the compose config); the API
 #      stopped again
+#   4a. against the same API: its OpenAPI document linted with @redocly/cli (installed into .tools/redocly), no errors
 #   4b. against the same API: the benchmarks smoke (each BenchmarkDotNet body once, checked; the load lab for
 #      a few seconds), one pass/fail
-#   5. docker-compose.yml validated with `docker-compose config -q` (no engine needed)
+#   5. docker-compose.yml (+ docker-compose.dev.yml) validated with `docker-compose config -q` (no engine needed), with
+#      throwaway secrets; and the shipped file runs no Development API and publishes ports on 127.0.0.1 only
 #
 # Counting: every test MTP reports, every httpyac request and the compose check count once. The last line is
 # always `N passed, N failed` (CI reads it); the exit code is 0 only when nothing failed. A step that cannot
@@ -28,6 +30,9 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 HTTPYAC_VERSION=6.16.7
+REDOCLY_VERSION=2.77.0
+REDOCLY_DIR=$ROOT/.tools/redocly
+REDOCLY=$REDOCLY_DIR/node_modules/.bin/redocly
 HTTPYAC_DIR=$ROOT/.tools/httpyac
 HTTPYAC=$HTTPYAC_DIR/node_modules/.bin/httpyac
 LOGS=$ROOT/artifacts/test-logs
@@ -100,6 +105,14 @@ ensure_httpyac() {
   npm install --no-save --no-audit --no-fund --loglevel=error --prefix "$HTTPYAC_DIR" "httpyac@$HTTPYAC_VERSION"
 }
 
+ensure_redocly() {
+  if [ -x "$REDOCLY" ] && grep -q "\"version\": \"$REDOCLY_VERSION\"" "$REDOCLY_DIR/node_modules/@redocly/cli/package.json" 2>/dev/null; then
+    echo "@redocly/cli $REDOCLY_VERSION already in .tools/redocly"
+    return 0
+  fi
+  npm install --no-save --no-audit --no-fund --loglevel=error --prefix "$REDOCLY_DIR" "@redocly/cli@$REDOCLY_VERSION"
+}
+
 ensure_compose() {
   command -v docker-compose >/dev/null 2>&1 && { echo "docker-compose already installed"; return 0; }
   export DEBIAN_FRONTEND=noninteractive
@@ -119,6 +132,8 @@ export ConnectionStrings__Postgres ConnectionStrings__Redis
 rm -f "$LOGS"/*.rc
 (rc=0; ensure_httpyac >"$LOGS/httpyac-install.log" 2>&1 || rc=$?; echo "$rc" >"$LOGS/httpyac-install.rc") &
 bg_pids+=($!); httpyac_job=$!
+(rc=0; ensure_redocly >"$LOGS/redocly-install.log" 2>&1 || rc=$?; echo "$rc" >"$LOGS/redocly-install.rc") &
+bg_pids+=($!); redocly_job=$!
 (rc=0; ensure_compose >"$LOGS/compose-install.log" 2>&1 || rc=$?; echo "$rc" >"$LOGS/compose-install.rc") &
 bg_pids+=($!); compose_job=$!
 # After the docker-compose install (one apt at a time): Prometheus and the Redis exporter for step 4.
@@ -192,11 +207,11 @@ if [ "$build_ok" = 1 ]; then
   # test included: every pattern must work there unchanged, with only the connection string changed.
   section "Redis Cluster"
   if scripts/services.sh cluster-start; then
-    standalone_redis=$ConnectionStrings__Redis
+    standalone_redis=$ConnectionStrings__Redis standalone_admin=${SHOP_TEST_REDIS_ADMIN:-}
     eval "$(scripts/services.sh cluster-env)"
     export ConnectionStrings__Redis
     run_tests "integration tests, Redis Cluster" "$LOGS/dotnet-test-cluster.log" --project tests/Shop.IntegrationTests
-    export ConnectionStrings__Redis=$standalone_redis
+    export ConnectionStrings__Redis=$standalone_redis SHOP_TEST_REDIS_ADMIN=$standalone_admin
     scripts/services.sh cluster-stop
   else
     record_failure "scripts/services.sh cluster-start"
@@ -215,15 +230,23 @@ fi
 
 if [ "$api_ok" = 1 ] && [ "$httpyac_ok" = 1 ]; then
   # A database of its own, recreated so every run starts from the same demo seed.
-  pg_host=$(cs_get "$ConnectionStrings__Postgres" Host); pg_port=$(cs_get "$ConnectionStrings__Postgres" Port)
-  pg_user=$(cs_get "$ConnectionStrings__Postgres" Username); pg_pass=$(cs_get "$ConnectionStrings__Postgres" Password)
+  # Created and migrated as the owner role (ConnectionStrings__PostgresMigrations); the API connects as the app role.
+  owner_cs=${ConnectionStrings__PostgresMigrations:-$ConnectionStrings__Postgres}
+  pg_host=$(cs_get "$owner_cs" Host); pg_port=$(cs_get "$owner_cs" Port)
+  pg_user=$(cs_get "$owner_cs" Username); pg_pass=$(cs_get "$owner_cs" Password)
+  app_role=$(cs_get "$ConnectionStrings__Postgres" Username)
   if psql=$(find_psql); then
     PGPASSWORD=$pg_pass PGOPTIONS="-c client_min_messages=warning" "$psql" -h "$pg_host" -p "${pg_port:-5432}" -U "$pg_user" -d postgres -v ON_ERROR_STOP=1 -q \
       -c "DROP DATABASE IF EXISTS $HTTP_DB WITH (FORCE)" -c "CREATE DATABASE $HTTP_DB"
+    [ "$app_role" = "$pg_user" ] || PGPASSWORD=$pg_pass "$psql" -h "$pg_host" -p "${pg_port:-5432}" -U "$pg_user" -d "$HTTP_DB" -v ON_ERROR_STOP=1 -q \
+      -c "GRANT USAGE ON SCHEMA public TO $app_role" \
+      -c "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO $app_role" \
+      -c "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO $app_role"
   else
     note "psql not found: the API creates $HTTP_DB itself when it migrates"
   fi
   http_cs=$(sed -E "s/(^|;)Database=[^;]*/\1Database=$HTTP_DB/I" <<<"$ConnectionStrings__Postgres")
+  http_owner_cs=$(sed -E "s/(^|;)Database=[^;]*/\1Database=$HTTP_DB/I" <<<"$owner_cs")
   # Its own Redis key prefix, emptied too: entries cached by the previous run describe rows of the database
   # just dropped (product 2001 of the last run is not product 2001 of this one).
   key_prefix=shophttp
@@ -240,7 +263,8 @@ if [ "$api_ok" = 1 ] && [ "$httpyac_ok" = 1 ]; then
   base_url=http://127.0.0.1:$port
   note "API on $base_url, database $HTTP_DB, Redis key prefix $key_prefix (log: artifacts/test-logs/http-api.log)"
   # The built dll runs from the project directory, so its content root (appsettings*.json) is the same as `dotnet run`.
-  (cd src/Shop.Api && ASPNETCORE_ENVIRONMENT=Development ConnectionStrings__Postgres="$http_cs" Cache__KeyPrefix="$key_prefix" \
+  (cd src/Shop.Api && ASPNETCORE_ENVIRONMENT=Development ConnectionStrings__Postgres="$http_cs" \
+    ConnectionStrings__PostgresMigrations="$http_owner_cs" Cache__KeyPrefix="$key_prefix" \
     exec dotnet bin/Release/net10.0/Shop.Api.dll --urls "$base_url" >"$LOGS/http-api.log" 2>&1 </dev/null) &
   api_pid=$!
   echo "$api_pid" >"$API_PID_FILE"
@@ -254,6 +278,23 @@ if [ "$api_ok" = 1 ] && [ "$httpyac_ok" = 1 ]; then
   done
   if [ "$api_up" = 1 ]; then
     note "API live after $((SECONDS - t0)) s"
+
+    # The OpenAPI contract this API serves: @redocly/cli's recommended rules, no error allowed (warnings are listed).
+    section "OpenAPI lint (@redocly/cli) of $base_url/swagger/v1/swagger.json"
+    wait "$redocly_job" || true
+    if [ "$(cat "$LOGS/redocly-install.rc" 2>/dev/null)" != 0 ]; then
+      cat "$LOGS/redocly-install.log"; record_failure "installing @redocly/cli $REDOCLY_VERSION with npm"
+    elif node -e 'fetch(process.argv[1]).then(r => r.ok ? r.text() : Promise.reject(r.status)).then(t => process.stdout.write(t), e => { console.error(e); process.exit(1) })' \
+        "$base_url/swagger/v1/swagger.json" >"$LOGS/openapi.json" \
+      && "$REDOCLY" lint "$LOGS/openapi.json" --format=summary >"$LOGS/openapi-lint.log" 2>&1; then
+      grep -E '^(error|warning) ' "$LOGS/openapi-lint.log" | sed 's/^/    /' || true
+      note "OpenAPI lint: no errors"
+      passed=$((passed + 1))
+    else
+      grep -vE '^\s*║|^\s*╔|^\s*╚' "$LOGS/openapi-lint.log" 2>/dev/null | tail -n 30
+      record_failure "OpenAPI lint (see artifacts/test-logs/openapi-lint.log)"
+    fi
+
     for file in http/*.http; do
       name=$(basename "$file" .http)
       echo "--- $file"
@@ -284,7 +325,8 @@ if [ "$api_ok" = 1 ] && [ "$httpyac_ok" = 1 ]; then
     if [ "$build_ok" = 1 ]; then
       t0=$SECONDS
       bench_ok=1
-      SHOP_BENCH_REDIS=$redis_hostport dotnet tests/Shop.Benchmarks/bin/Release/net10.0/Shop.Benchmarks.dll --smoke \
+      # The benchmarks are a harness (they use their own keys): they connect as the Redis admin when there is an ACL.
+      SHOP_BENCH_REDIS=${SHOP_TEST_REDIS_ADMIN:-$redis_hostport} dotnet tests/Shop.Benchmarks/bin/Release/net10.0/Shop.Benchmarks.dll --smoke \
         >"$LOGS/bench-smoke.log" 2>&1 || bench_ok=0
       dotnet tests/Shop.LoadLab/bin/Release/net10.0/Shop.LoadLab.dll smoke --target "$base_url" --products 2000 \
         >>"$LOGS/bench-smoke.log" 2>&1 || bench_ok=0
@@ -332,9 +374,28 @@ wait "$compose_job" || true
 if [ "$(cat "$LOGS/compose-install.rc" 2>/dev/null)" != 0 ]; then
   cat "$LOGS/compose-install.log"
   record_failure "installing docker-compose with apt"
-elif docker-compose -f docker-compose.yml config -q; then
-  note "docker-compose.yml is valid ($(docker-compose version --short 2>/dev/null))"
-  passed=$((passed + 1))
 else
-  record_failure "docker-compose -f docker-compose.yml config -q"
+  # With throwaway secrets (scripts/compose-secrets.sh): without them the file refuses to render, on purpose.
+  compose_env=$RUN_DIR/compose-check.env
+  rm -f "$compose_env"; scripts/compose-secrets.sh "$compose_env" >/dev/null
+  if docker-compose --env-file "$compose_env" -f docker-compose.yml config -q \
+    && docker-compose --env-file "$compose_env" -f docker-compose.yml -f docker-compose.dev.yml config -q; then
+    note "docker-compose.yml and docker-compose.dev.yml are valid ($(docker-compose version --short 2>/dev/null))"
+    passed=$((passed + 1))
+  else
+    record_failure "docker-compose -f docker-compose.yml [-f docker-compose.dev.yml] config -q"
+  fi
+  # The shipped file (no override): no Development API, every published port on 127.0.0.1, no secret without .env.
+  rendered=$(docker-compose --env-file "$compose_env" -f docker-compose.yml --profile cluster config 2>/dev/null || true)
+  if grep -q 'ASPNETCORE_ENVIRONMENT: Development' <<<"$rendered"; then
+    record_failure "docker-compose.yml runs an API in Development"
+  elif grep -E '^\s+- [0-9.:]*[0-9]+:[0-9]+/(tcp|udp)$' <<<"$rendered" | grep -qv -- '- 127\.0\.0\.1:'; then
+    record_failure "docker-compose.yml publishes a port beyond 127.0.0.1: $(grep -E '^\s+- [0-9.:]*[0-9]+:[0-9]+/(tcp|udp)$' <<<"$rendered" | grep -v -- '- 127\.0\.0\.1:' | tr -d ' ' | paste -sd' ')"
+  elif docker-compose --env-file /dev/null -f docker-compose.yml config -q 2>/dev/null; then
+    record_failure "docker-compose.yml renders without secrets (it must require .env)"
+  else
+    note "docker-compose.yml: Production API only, ports on 127.0.0.1 only, secrets required"
+    passed=$((passed + 1))
+  fi
+  rm -f "$compose_env"
 fi

@@ -16,7 +16,7 @@ internal static class ApiSetup
 
     public static IServiceCollection AddApi(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
-        services.AddShopAuthentication(configuration, environment);
+        services.AddShopAuthentication(configuration);
         services.AddScoped<ICurrentUser, CurrentUser>();
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
@@ -33,18 +33,19 @@ internal static class ApiSetup
                 Title = "Shop API",
                 Version = "v1",
                 Description = "Reference microservice for Redis caching patterns. In Development, get a token from POST /api/dev/token and press Authorize.",
+                License = new OpenApiLicense { Name = "MIT", Url = new Uri("https://opensource.org/licenses/MIT") },
             });
-            swagger.AddSecurityDefinition("Bearer", new OpenApiSecurityScheme
+            swagger.AddSecurityDefinition(EndpointSecurity.BearerScheme, new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.Http,
                 Scheme = "bearer",
                 BearerFormat = "JWT",
-                Description = "Paste the accessToken from POST /api/dev/token (Development only).",
+                Description = "A JWT from your OpenID Connect provider, from `mint-token`, or (Development) from POST /api/dev/token.",
             });
-            swagger.AddSecurityRequirement(document => new OpenApiSecurityRequirement
-            {
-                [new OpenApiSecuritySchemeReference("Bearer", document)] = [],
-            });
+            // Relative: the document describes whichever host serves it.
+            swagger.AddServer(new OpenApiServer { Url = "/", Description = "This API" });
+            // Only operations that need a token declare it (not a global requirement).
+            swagger.OperationFilter<EndpointSecurity.BearerRequirementFilter>();
         });
         return services;
     }
@@ -56,19 +57,25 @@ internal static class ApiSetup
         app.UseStatusCodePages(); // 401/403 from the auth middleware get a ProblemDetails body too
         app.UseRequestSizeLimit(maxBody);
         app.UseCacheHeader();
-        app.UseSwagger();
-        app.UseSwaggerUI(ui => ui.EnablePersistAuthorization());
+        // Swagger:Enabled: true in appsettings.Development.json, false in the base file, so off in Production unless asked for.
+        var swagger = app.Configuration.GetValue("Swagger:Enabled", false);
+        if (swagger)
+        {
+            app.UseSwagger();
+            app.UseSwaggerUI(ui => ui.EnablePersistAuthorization());
+        }
+        app.UseManagementMetrics(); // /metrics on Management:Port only, before authorization (Prometheus sends no token)
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter(); // after authentication: page views are limited per user, else per IP
 
-        app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        if (swagger) app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription().Public();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).Public();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains("ready"),
             ResponseWriter = HealthResponseWriter.WriteAsync,
-        });
+        }).Public();
         if (app.Environment.IsDevelopment()) app.MapDevTokenEndpoints();
         app.MapProductEndpoints();
         app.MapCategoryEndpoints();

@@ -1,4 +1,5 @@
 using Mediator;
+using Shop.Api.Security;
 using Shop.Application.Categories.ListCategoryProducts;
 
 namespace Shop.Api.Endpoints;
@@ -10,7 +11,9 @@ internal static class CategoryEndpoints
         app.MapGroup("/api/categories").WithTags("Categories")
             .MapGet("/{id:int}/products", async (int id, int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new ListCategoryProductsQuery(id, page ?? 1, pageSize ?? 20), ct)))
+            .WithName("ListCategoryProducts")
             .WithSummary("One page of a category's products (pageSize 1 to 100).")
+            .Public()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
     }

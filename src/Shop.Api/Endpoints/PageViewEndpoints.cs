@@ -1,4 +1,5 @@
 using Mediator;
+using Shop.Api.Security;
 using Shop.Application.PageViews.GetPageViews;
 using Shop.Application.PageViews.RecordPageView;
 
@@ -12,7 +13,9 @@ internal static class PageViewEndpoints
 
         views.MapPost("/{id:int}/views", async (int id, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Accepted($"/api/products/{id}/views", await mediator.Send(new RecordPageViewCommand(id), ct)))
+            .WithName("RecordPageView")
             .WithSummary("Count one view of a product (write-behind: counted in Redis now, in PostgreSQL at the next flush). Rate-limited per client.")
+            .Public()
             .RequireRateLimiting(PageViewRateLimiting.Policy)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
@@ -20,7 +23,9 @@ internal static class PageViewEndpoints
 
         views.MapGet("/{id:int}/views", async (int id, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetPageViewsQuery(id), ct)))
+            .WithName("GetPageViews")
             .WithSummary("A product's views: flushed to PostgreSQL plus those still waiting in Redis.")
+            .Public()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }

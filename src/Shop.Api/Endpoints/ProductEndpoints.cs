@@ -3,6 +3,7 @@ using FluentValidation;
 using FluentValidation.Results;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Shop.Api.Security;
 using Shop.Application.Products;
 using Shop.Application.Products.ChangeProductPrice;
 using Shop.Application.Products.CreateProduct;
@@ -22,17 +23,23 @@ internal static class ProductEndpoints
 
         products.MapGet("/{id:int}", async (int id, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetProductQuery(id), ct)))
+            .WithName("GetProduct")
             .WithSummary("A product page: product, category name and review summary.")
+            .Public()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         products.MapGet("/", async (string? ids, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetProductsQuery(ParseIds(ids)), ct)))
+            .WithName("GetProducts")
+            .Public()
             .WithSummary("Several product pages (?ids=1,2,3; 1 to 100 distinct ids), in the order asked; absent ids are left out.")
             .ProducesValidationProblem();
 
         products.MapGet("/{id:int}/pricing", async (int id, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetProductPricingQuery(id), ct)))
+            .WithName("GetProductPricing")
             .WithSummary("The price of one product.")
+            .Public()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         products.MapPost("/", async Task<Created<ProductPageDto>> (CreateProductCommand command, IMediator mediator, CancellationToken ct) =>
@@ -40,15 +47,17 @@ internal static class ProductEndpoints
                 var created = await mediator.Send(command, ct);
                 return TypedResults.Created($"/api/products/{created.Id}", created);
             })
+            .WithName("CreateProduct")
             .WithSummary("Create a product (admin).")
-            .RequireAuthorization()
+            .ForAdmins()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         products.MapPut("/{id:int}/price", async (int id, ChangePriceRequest body, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new ChangeProductPriceCommand(id, body.Price), ct)))
+            .WithName("ChangeProductPrice")
             .WithSummary("Change a product's price (admin); returns the updated product page.")
-            .RequireAuthorization()
+            .ForAdmins()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);

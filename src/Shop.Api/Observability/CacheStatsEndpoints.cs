@@ -22,10 +22,9 @@ internal static class CacheStatsEndpoints
         app.MapGet("/api/cache/stats", async Task<Ok<CacheStatsReport>> (CacheStatsReader reader, CancellationToken ct) =>
                 TypedResults.Ok(await reader.ReadAsync(ct)))
             .WithTags("Cache")
+            .WithName("GetCacheStats")
             .WithSummary("Cache statistics (admin): this instance's hit rates per level (since start, last minute, per second) and each Redis primary's INFO figures and latest SLOWLOG entries.")
-            .RequireAuthorization(policy => policy.RequireRole(Roles.Admin))
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ForAdmins();
 
         // The page itself holds no data: its script calls /api/cache/stats with a token (a development token when
         // POST /api/dev/token exists, else one pasted into the page).

@@ -60,10 +60,32 @@ internal static class MetricsSetup
         return buckets is null ? null : new ExplicitBucketHistogramConfiguration { Boundaries = buckets };
     }
 
-    public static IEndpointRouteBuilder MapShopMetrics(this IEndpointRouteBuilder app)
+    /// <summary>
+    /// With <c>Management:Port</c> set (list that port in the server URLs too, e.g.
+    /// <c>ASPNETCORE_URLS=http://+:8080;http://+:9464</c>), <c>/metrics</c> answers only on connections to that port,
+    /// anonymously: keep the port off the public ingress and let Prometheus scrape it. The check is on the socket's local
+    /// port, not the Host header, which a client chooses.
+    /// </summary>
+    public static IApplicationBuilder UseManagementMetrics(this WebApplication app)
     {
-        // Anonymous, like /health: Prometheus scrapes without a token. Keep it off the public ingress in production.
-        app.MapPrometheusScrapingEndpoint(ScrapePath);
+        if (app.Configuration.GetValue<int?>("Management:Port") is { } port)
+            app.UseOpenTelemetryPrometheusScrapingEndpoint(
+                meterProvider: null,
+                predicate: context => context.Connection.LocalPort == port && context.Request.Path == ScrapePath,
+                path: null, configureBranchedPipeline: null, optionsName: null);
+        return app;
+    }
+
+    /// <summary>
+    /// Without a management port: anonymous on the API port in Development (the local Prometheus check scrapes it), and
+    /// outside Development only for admins (a bearer token in Prometheus's scrape config), never open to everyone.
+    /// </summary>
+    public static IEndpointRouteBuilder MapShopMetrics(this WebApplication app)
+    {
+        if (app.Configuration.GetValue<int?>("Management:Port") is not null) return app;
+        var endpoint = app.MapPrometheusScrapingEndpoint(ScrapePath);
+        if (app.Environment.IsDevelopment()) endpoint.AllowAnonymous();
+        else endpoint.RequireAuthorization(Shop.Api.Security.Policies.Admin);
         return app;
     }
 }

@@ -1,9 +1,5 @@
 using System.Globalization;
-using System.Security.Claims;
-using System.Text;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace Shop.Api.Security;
 
@@ -33,23 +29,12 @@ internal static class DevTokenEndpoints
         })
         .WithTags("Development")
         .WithSummary("Issue a development JWT (Development environment only).")
+        .WithName("IssueDevToken")
+        .Produces<DevTokenResponse>()
+        .ProducesValidationProblem()
         .AllowAnonymous();
     }
 
-    public static (string Token, DateTimeOffset Expires) Issue(AuthOptions options, int userId, string role, DateTimeOffset now)
-    {
-        var key = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(options.SigningKey!));
-        var expires = now.AddMinutes(options.TokenLifetimeMinutes);
-        var descriptor = new SecurityTokenDescriptor
-        {
-            Issuer = options.Issuer,
-            Audience = options.Audience,
-            Subject = new ClaimsIdentity([new Claim("sub", userId.ToString(CultureInfo.InvariantCulture)), new Claim("role", role)]),
-            NotBefore = now.UtcDateTime,
-            IssuedAt = now.UtcDateTime,
-            Expires = expires.UtcDateTime,
-            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
-        };
-        return (new JsonWebTokenHandler().CreateToken(descriptor), expires);
-    }
+    public static (string Token, DateTimeOffset Expires) Issue(AuthOptions options, int userId, string role, DateTimeOffset now) =>
+        TokenIssuer.Issue(options, userId.ToString(CultureInfo.InvariantCulture), role, now);
 }

@@ -10,13 +10,17 @@ namespace Shop.IntegrationTests.Infrastructure;
 public sealed class RedisProxy : IAsyncDisposable
 {
     private readonly IPEndPoint _target;
+    private readonly string _credentials;
     private readonly List<TcpClient> _connections = [];
     private TcpListener? _listener;
     private CancellationTokenSource _cts = new();
 
     public RedisProxy(string redisConfiguration)
     {
-        var endpoint = StackExchange.Redis.ConfigurationOptions.Parse(redisConfiguration).EndPoints[0];
+        var parsed = StackExchange.Redis.ConfigurationOptions.Parse(redisConfiguration);
+        var endpoint = parsed.EndPoints[0];
+        // The proxy forwards bytes: the client behind it still authenticates as the same ACL user.
+        _credentials = (parsed.User is null ? "" : $",user={parsed.User}") + (parsed.Password is null ? "" : $",password={parsed.Password}");
         _target = endpoint switch
         {
             IPEndPoint ip => ip,
@@ -32,7 +36,7 @@ public sealed class RedisProxy : IAsyncDisposable
     public int Port { get; }
 
     /// <summary>A StackExchange.Redis configuration string that goes through this proxy.</summary>
-    public string Configuration => $"127.0.0.1:{Port},connectTimeout=500,connectRetry=1,abortConnect=false,allowAdmin=true";
+    public string Configuration => $"127.0.0.1:{Port},connectTimeout=500,connectRetry=1,abortConnect=false{_credentials}";
 
     public void Start()
     {

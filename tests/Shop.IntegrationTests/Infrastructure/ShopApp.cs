@@ -36,6 +36,8 @@ public class ShopApp(ShopServices services) : IAsyncLifetime
     {
         var merged = new Dictionary<string, string?>(Settings);
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) merged[k] = v;
+        if (merged.GetValueOrDefault("Cache:KeyspaceNotifications") is "true" or "True" && !merged.ContainsKey("ConnectionStrings:Redis"))
+            merged["ConnectionStrings:Redis"] = services.KeyspaceUserConfiguration();
         var factory = new ShopApiFactory(Postgres, services.Redis, KeyPrefix, settings: merged,
             configureServices: gate is null ? null : s => s.ConfigureDbContext<Shop.Infrastructure.Persistence.ShopDbContext>(o => o.AddInterceptors(gate)));
         _ = factory.Server; // start now, not on first request
@@ -66,7 +68,7 @@ public class ShopApp(ShopServices services) : IAsyncLifetime
     private HttpClient WithToken(int userId, string role, ShopApiFactory? instance)
     {
         var client = (instance ?? Api).CreateClient();
-        var options = new AuthOptions { SigningKey = "development-only-signing-key-not-a-secret-0123456789" };
+        var options = new AuthOptions { SigningKey = AuthOptions.DevelopmentSigningKey };
         var (token, _) = DevTokenEndpoints.Issue(options, userId, role, DateTimeOffset.UtcNow);
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;

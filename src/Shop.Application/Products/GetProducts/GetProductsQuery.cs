@@ -1,10 +1,11 @@
 using Mediator;
 using Shop.Application.Caching;
+using Shop.Application.Common;
 
 namespace Shop.Application.Products.GetProducts;
 
 /// <summary>Several product pages at once, in the order asked; absent ids are left out.</summary>
-public sealed record GetProductsQuery(IReadOnlyList<int> Ids) : IQuery<IReadOnlyList<ProductPageDto>>, ICacheableBatchQuery<ProductPageDto>
+public sealed record GetProductsQuery(IReadOnlyList<int> Ids) : IQuery<IReadOnlyList<ProductPageDto>>, IPublicRequest, ICacheableBatchQuery<ProductPageDto>
 {
     public const int MaxIds = 100;
 
