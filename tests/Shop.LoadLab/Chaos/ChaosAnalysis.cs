@@ -48,6 +48,8 @@ public sealed class ScenarioResult
     public StatusCounts DuringFault { get; set; } = StatusCounts.Of([]);
     public StatusCounts ReadsDuringFault { get; set; } = StatusCounts.Of([]);
     public StatusCounts AfterFault { get; set; } = StatusCounts.Of([]);
+    public StatusCounts DuringFaultA { get; set; } = StatusCounts.Of([]);
+    public StatusCounts DuringFaultB { get; set; } = StatusCounts.Of([]);
     public long Stale { get; set; }
     public double? StaleMaxAgeS { get; set; }
     public long StaleWithoutAge { get; set; }
@@ -94,6 +96,8 @@ public static class ChaosAnalysis
         r.DuringFault = StatusCounts.Of(events.Where(e => e.SentMs >= startMs && e.SentMs < endMs));
         r.ReadsDuringFault = StatusCounts.Of(events.Where(e => e.Kind == 'r' && e.SentMs >= startMs && e.SentMs < endMs));
         r.AfterFault = StatusCounts.Of(events.Where(e => e.SentMs >= endMs));
+        r.DuringFaultA = StatusCounts.Of(events.Where(e => e.Target == 0 && e.SentMs >= startMs && e.SentMs < endMs));
+        r.DuringFaultB = StatusCounts.Of(events.Where(e => e.Target == 1 && e.SentMs >= startMs && e.SentMs < endMs));
 
         var stale = events.Where(e => string.Equals(e.Cache, "STALE", StringComparison.OrdinalIgnoreCase)).ToList();
         r.Stale = stale.Count;
@@ -150,5 +154,9 @@ public static class ChaosAnalysis
             if (counted < a) r.ViewsLost += a - counted;
             if (counted > a) r.ViewsExtra += counted - a;
         }
+        if (r.ViewsExtra > 0 && r.ViewsExtra <= r.ViewsUnacknowledged)
+            r.Notes.Add($"{r.ViewsExtra} views counted beyond those acknowledged, within the {r.ViewsUnacknowledged} attempts that got no 202: recorded although the client was told they failed (a client that retries counts them twice).");
+        if (r.ViewsLost > 0)
+            r.Notes.Add($"{r.ViewsLost} views answered 202 were never counted in PostgreSQL.");
     }
 }

@@ -24,10 +24,10 @@ public sealed class ChaosLab(LabOptions options)
     private readonly Zipf _zipf = new(Math.Min(options.Products, 2000), options.ZipfS); // the demo seed has 2,000 products
     private readonly string _run = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
 
-    private double Before => options.ShortRun ? 3 : 10;
-    private double Outage => options.Outage ?? (options.ShortRun ? 5 : 30);
-    private double After => options.ShortRun ? 6 : 30;
-    private double RecoveryWindow => options.ShortRun ? 3 : 10;
+    private double Before => options.ShortRun ? 2 : 10;
+    private double Outage => options.Outage ?? (options.ShortRun ? 4 : 30);
+    private double After => options.ShortRun ? 5 : 30;
+    private double RecoveryWindow => options.ShortRun ? 2 : 10;
 
     public static ChaosSettings Settings(LabOptions options, ChaosLab lab) => new(
         options.ShortRun ? "short" : "full", lab.Before, lab.Outage, lab.After, lab.RecoveryWindow, ReadRate, ViewRate, WriteRate,
@@ -46,9 +46,24 @@ public sealed class ChaosLab(LabOptions options)
         ["PageViews__RateLimit__PermitLimit"] = "1000000000", // one client sends all views: the limit is not under test
     };
 
-    /// <summary>One start that migrates and seeds the lab's database, so no two instances do it at once later.</summary>
+    /// <summary>
+    /// One start that migrates and seeds the lab's database, so no two instances seed it at once later (EF Core's
+    /// migration lock serialises concurrent migrations, but two seeders of an empty database would collide).
+    /// </summary>
     public async Task PrepareAsync()
     {
+        await using (var db = NpgsqlDataSource.Create(options.Postgres))
+        {
+            try
+            {
+                await using var command = db.CreateCommand("SELECT count(*) FROM products");
+                if (Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture) > 0) return;
+            }
+            catch (PostgresException)
+            {
+                // No database or no table yet: the prepare start creates them.
+            }
+        }
         Console.WriteLine("== Prepare: migrations + demo seed of the lab database");
         var sw = Stopwatch.StartNew();
         await using (await ApiProcess.StartAsync(options.ApiDll, "chaos-prepare", Env($"chaosprep{_run}", options.Redis), _logs)) { }
@@ -58,7 +73,7 @@ public sealed class ChaosLab(LabOptions options)
     public async Task<ScenarioResult> RunAsync(string scenario)
     {
         var result = new ScenarioResult { Name = scenario, Fault = Describe(scenario) };
-        Console.WriteLine($"\n== {scenario}: {result.Fault}");
+        Console.WriteLine($"\n== [{DateTime.UtcNow:HH:mm:ss}] {scenario}: {result.Fault}");
         var prefix = $"chaos{_run}{scenario}";
         var cluster = scenario == "failover";
         if (cluster && options.Cluster is null) throw new InvalidOperationException("the failover scenario needs --cluster (scripts/chaos.sh starts one)");
@@ -86,6 +101,7 @@ public sealed class ChaosLab(LabOptions options)
             Console.WriteLine($"   fault from {result.FaultStartS:F1} s to {result.FaultEndS:F1} s of the traffic; observing {After:F0} s more");
             await Task.Delay(TimeSpan.FromSeconds(After));
             var events = await traffic.StopAsync();
+            Console.WriteLine($"   [{DateTime.UtcNow:HH:mm:ss}] traffic stopped; final flush");
             result.EndS = traffic.NowMs / 1000;
             result.Shed = traffic.Shed;
             ChaosAnalysis.Analyse(result, events, RecoveryWindow);

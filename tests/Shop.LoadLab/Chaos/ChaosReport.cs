@@ -74,15 +74,17 @@ public static class ChaosReport
         L();
         L("## Before, during and after each fault");
         L();
-        L("Requests answered 2xx / sent, by when they were sent. Fault window in seconds from the start of the traffic.");
+        L("Requests answered 2xx / sent, by when they were sent; \"on A\" / \"on B\": sent to that instance (B is the one killed). " +
+          "Fault window in seconds from the start of the traffic. Shed: requests the generator did not send because " +
+          $"{ChaosTraffic.MaxInFlight} of their kind were already waiting.");
         L();
-        L("| Scenario | Fault window | Before | During | After | Reads / writes / views OK (whole run) | Views unacknowledged | Final flush | Verdict with `--assert` |");
-        L("|---|---|---:|---:|---:|---|---:|---:|---|");
+        L("| Scenario | Fault window | Before | During | During, on A | During, on B | After | Whole run | Views without 202 | Shed | Final flush | Verdict with `--assert` |");
+        L("|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---|");
         foreach (var r in run.Scenarios)
         {
             static string Ok(StatusCounts c) => c.Requests == 0 ? "-" : $"{c.Ok} / {c.Requests}";
             var v = ChaosRun.Violations(r, s);
-            L($"| {r.Name} | {F(r.FaultStartS)}–{F(r.FaultEndS)} s | {Ok(r.BeforeFault)} | {Ok(r.DuringFault)} | {Ok(r.AfterFault)} | {Ok(r.Reads)} / {Ok(r.Writes)} / {Ok(r.Views)} | {r.ViewsUnacknowledged} | {F(r.FlushWaitS)} s | {(v.Count == 0 ? "pass" : "fail: " + string.Join("; ", v))} |");
+            L($"| {r.Name} | {F(r.FaultStartS)}–{F(r.FaultEndS)} s | {Ok(r.BeforeFault)} | {Ok(r.DuringFault)} | {Ok(r.DuringFaultA)} | {Ok(r.DuringFaultB)} | {Ok(r.AfterFault)} | reads {Ok(r.Reads)}, writes {Ok(r.Writes)}, views {Ok(r.Views)} | {r.ViewsUnacknowledged} | {r.Shed} | {F(r.FlushWaitS)} s | {(v.Count == 0 ? "pass" : "fail: " + string.Join("; ", v))} |");
         }
         L();
         L("Failed requests per second (sent in that second; `|` marks the fault's start and end):");
@@ -135,7 +137,7 @@ public static class ChaosReport
           failures (refused or reset: e.g. requests sent to the killed instance, which the lab does not route around, as a
           load balancer without health checks would not); timeouts are requests without an answer after {F0(s.TimeoutS)} s.
           Traffic is open loop: requests leave on schedule whatever earlier ones do, so an outage cannot slow the traffic
-          down and hide itself (at most {ChaosTraffic.MaxInFlight} of a kind in flight; none was shed unless a note says so).
+          down and hide itself (at most {ChaosTraffic.MaxInFlight} of a kind in flight; the rest is counted as shed).
         - **STALE**: answers with `X-Cache: STALE`; their age from an `Age` or `X-Cache-Age` header. Today's code has no
           fail-safe reads, so it never answers STALE.
         - **Older reads** (reads older than the last acknowledged write): the writer changes the price of one of the 10
@@ -150,7 +152,7 @@ public static class ChaosReport
           (at most 40 s: a killed flusher's shards are taken over after `PageViews:LeaseTtl`, 15 s), then stops both
           instances gracefully (they flush once more). Unacknowledged attempts (errors, timeouts, 5xx) may or may not have
           been recorded; they are listed, and a count above the acknowledged views by at most that many is still shown as
-          a mismatch.
+          a mismatch: a client told that its view failed retries it, and then it is counted twice.
         - **Recovery**: from the end of the fault to the send time of the last request that was not answered 2xx (0 when
           none failed after the fault ended). *Not recovered* when a request failed in the last {F0(s.RecoveryWindowS)} s of
           the run ({F0(s.AfterS)} s of traffic follow the fault).
