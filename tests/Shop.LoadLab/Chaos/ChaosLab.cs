@@ -19,7 +19,7 @@ public sealed class ChaosLab(LabOptions options)
 {
     public static readonly string[] AllScenarios = ["kill", "pg", "redis", "latency", "failover"];
 
-    private const double ReadRate = 100, ViewRate = 25, WriteRate = 4;
+    private const double ReadRate = 60, ViewRate = 20, WriteRate = 3;
     private readonly string _logs = Path.Combine(options.Out, "logs");
     private readonly Zipf _zipf = new(Math.Min(options.Products, 2000), options.ZipfS); // the demo seed has 2,000 products
     private readonly string _run = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
@@ -90,8 +90,10 @@ public sealed class ChaosLab(LabOptions options)
         {
             apis.AddRange(await Task.WhenAll(ApiProcess.StartAsync(options.ApiDll, $"{scenario}-a", env, _logs), ApiProcess.StartAsync(options.ApiDll, $"{scenario}-b", env, _logs)));
             var token = await TokenAsync(apis[0].BaseUrl);
+            await Task.WhenAll(apis.Select(a => WarmAsync(a.BaseUrl)));
             await using var db = NpgsqlDataSource.Create(options.Postgres);
             var viewsBefore = await ViewTotalsAsync(db);
+            var load0 = LoadAverage();
             await using var traffic = new ChaosTraffic([.. apis.Select(a => a.BaseUrl)], _zipf, token, TimeSpan.FromSeconds(5));
             traffic.Start(ReadRate, ViewRate, WriteRate);
             await Task.Delay(TimeSpan.FromSeconds(Before));
@@ -101,21 +103,23 @@ public sealed class ChaosLab(LabOptions options)
             Console.WriteLine($"   fault from {result.FaultStartS:F1} s to {result.FaultEndS:F1} s of the traffic; observing {After:F0} s more");
             await Task.Delay(TimeSpan.FromSeconds(After));
             var events = await traffic.StopAsync();
+            result.Notes.Add($"machine load average (1 min) {load0} at the start of the traffic, {LoadAverage()} at its end ({Environment.ProcessorCount} cores).");
             Console.WriteLine($"   [{DateTime.UtcNow:HH:mm:ss}] traffic stopped; final flush");
             result.EndS = traffic.NowMs / 1000;
             result.Shed = traffic.Shed;
             ChaosAnalysis.Analyse(result, events, RecoveryWindow);
 
-            // Final flush: wait until no view is pending or in flight in Redis (a dead flusher's lease expires after
-            // PageViews:LeaseTtl, 15 s), then stop the instances gracefully (they flush once more), then count.
+            // Final flush: wait while batches are in flight in Redis (a killed flusher's are taken over once its lease,
+            // PageViews:LeaseTtl = 15 s, expires), then stop the instances gracefully: each flushes what is pending.
             var flush = Stopwatch.StartNew();
-            long left;
-            while ((left = await ViewsInRedisAsync(admin, prefix)) > 0 && flush.Elapsed < TimeSpan.FromSeconds(40)) await Task.Delay(500);
+            long inFlight;
+            while ((inFlight = await ViewsInRedisAsync(admin, prefix, pending: false)) > 0 && flush.Elapsed < TimeSpan.FromSeconds(40)) await Task.Delay(500);
             result.FlushWaitS = flush.Elapsed.TotalSeconds;
             foreach (var api in apis) await api.DisposeAsync();
             apis.Clear();
-            result.ViewsLeftInRedis = await ViewsInRedisAsync(admin, prefix);
-            if (left > 0) result.Notes.Add($"{left} views still pending or in flight in Redis after {result.FlushWaitS:F0} s of waiting; {result.ViewsLeftInRedis} after the graceful stop.");
+            result.ViewsLeftInRedis = await ViewsInRedisAsync(admin, prefix, pending: true);
+            if (inFlight > 0) result.Notes.Add($"{inFlight} views still in flight in Redis after {result.FlushWaitS:F0} s of waiting.");
+            if (result.ViewsLeftInRedis > 0) result.Notes.Add($"{result.ViewsLeftInRedis} views left in Redis (pending or in flight) after both instances stopped gracefully.");
             ChaosAnalysis.Views(result, events, viewsBefore, await ViewTotalsAsync(db));
             Print(result);
             return result;
@@ -193,6 +197,21 @@ public sealed class ChaosLab(LabOptions options)
         Console.WriteLine($"   [{DateTime.UtcNow:HH:mm:ss.f}] fault {name}: {output.Split('\n').LastOrDefault()}");
     }
 
+    /// <summary>
+    /// Reads of the hot products on a fresh instance before the measured traffic, so its first seconds (JIT, connection
+    /// pools, a Redis reply late past the 250 ms timeout on a busy machine) are not counted as the fault's doing. No
+    /// views: they would be counted in PostgreSQL without being part of the traffic's acknowledged views.
+    /// </summary>
+    private async Task WarmAsync(string baseUrl)
+    {
+        using var client = LoadRunner.CreateClient(baseUrl, 4);
+        var ids = _zipf.Ids.Take(40).ToList();
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(async w =>
+        {
+            for (var i = w; i < ids.Count; i += 4) await LoadRunner.GetAsync(client, $"/api/products/{ids[i].ToString(CultureInfo.InvariantCulture)}");
+        }));
+    }
+
     private static async Task<string> TokenAsync(string baseUrl)
     {
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
@@ -222,14 +241,14 @@ public sealed class ChaosLab(LabOptions options)
         }
     }
 
-    /// <summary>Views still in Redis under this prefix: the pending hashes plus the in-flight batches (see PageViewKeys).</summary>
-    private static async Task<long> ViewsInRedisAsync(ConnectionMultiplexer redis, string prefix)
+    /// <summary>Views still in Redis under this prefix: the in-flight batches, plus the pending hashes if asked (see PageViewKeys).</summary>
+    private static async Task<long> ViewsInRedisAsync(ConnectionMultiplexer redis, string prefix, bool pending)
     {
         long views = 0;
         var db = redis.GetDatabase();
         foreach (var server in redis.GetServers().Where(s => s.IsConnected && !s.IsReplica))
         {
-            foreach (var pattern in new[] { $"{prefix}:v1:{{pv:*}}:pending", $"{prefix}:v1:{{pv:*}}:inflight:*" })
+            foreach (var pattern in pending ? [$"{prefix}:v1:{{pv:*}}:pending", $"{prefix}:v1:{{pv:*}}:inflight:*"] : new[] { $"{prefix}:v1:{{pv:*}}:inflight:*" })
             {
                 await foreach (var key in server.KeysAsync(pattern: pattern))
                 {
@@ -239,6 +258,8 @@ public sealed class ChaosLab(LabOptions options)
         }
         return views;
     }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 
     private static void Print(ScenarioResult r)
     {
