@@ -28,7 +28,7 @@ public sealed class LabOptions
           --merge               keep the sections of DIR/loadlab.json that this run does not measure (re-run a part)
 
         chaos options (besides --api-dll, --pg, --redis, --zipf, --products, --out [artifacts/chaos]):
-          --scenarios LIST      kill,pg,redis,latency,failover [all]
+          --scenarios LIST      kill,pg,redis,latency,failover,primary-kill [all]
           --short               5 s outages and short phases (under 2 minutes in all)
           --assert              exit 1 when a scenario answers 500, loses or double-counts views, or recovers too slowly
           --cluster NODES       the Redis Cluster of the failover scenario (host:port,host:port,...)

@@ -76,7 +76,7 @@ public sealed class ScenarioResult
 /// <list type="bullet">
 /// <item>Failed: any answer that is not 2xx, a connection error or a timeout.</item>
 /// <item>Older read: a product read that was sent after the lab received the 200 of a price change of that product, and
-/// returned a lower price than that change set. Prices only ever increase during a run and the writer sends one change
+/// returned a lower price than that change set. Prices only ever increase during a run and each product's writer sends one change
 /// at a time, so a lower price is an older version. Its lag: send time of the read minus the time the first change that
 /// replaced the returned price was acknowledged.</item>
 /// <item>Recovery: from the fault's end (dependency answering again, or the killed instance live again) to the send time

@@ -17,7 +17,7 @@ namespace Shop.LoadLab.Chaos;
 /// </summary>
 public sealed class ChaosLab(LabOptions options)
 {
-    public static readonly string[] AllScenarios = ["kill", "pg", "redis", "latency", "failover"];
+    public static readonly string[] AllScenarios = ["kill", "pg", "redis", "latency", "failover", "primary-kill"];
 
     private const double ReadRate = 60, ViewRate = 20, WriteRate = 3;
     private readonly string _logs = Path.Combine(options.Out, "logs");
@@ -75,7 +75,7 @@ public sealed class ChaosLab(LabOptions options)
         var result = new ScenarioResult { Name = scenario, Fault = Describe(scenario) };
         Console.WriteLine($"\n== [{DateTime.UtcNow:HH:mm:ss}] {scenario}: {result.Fault}");
         var prefix = $"chaos{_run}{scenario}";
-        var cluster = scenario == "failover";
+        var cluster = scenario is "failover" or "primary-kill";
         if (cluster && options.Cluster is null) throw new InvalidOperationException("the failover scenario needs --cluster (scripts/chaos.sh starts one)");
         var redisConfig = cluster ? options.Cluster! : options.Redis;
         await using var admin = await ConnectionMultiplexer.ConnectAsync(redisConfig + ",allowAdmin=true,abortConnect=false,connectTimeout=2000");
@@ -137,6 +137,7 @@ public sealed class ChaosLab(LabOptions options)
         "redis" => $"Redis stopped (SHUTDOWN NOSAVE; AOF on, as db/redis/redis.conf) for {Outage:F0} s, then started",
         "latency" => $"every Redis reply delayed 200 ms (TCP proxy between the instances and Redis) for {Outage:F0} s",
         "failover" => "CLUSTER FAILOVER on the replica of one of the 3 primaries (Redis Cluster), under load with writes",
+        "primary-kill" => "kill -9 of one of the 3 Redis Cluster primaries; its replica promoted (cluster-node-timeout 2 s), the killed node restarted",
         _ => throw new ArgumentException($"unknown chaos scenario '{scenario}' (known: {string.Join(", ", AllScenarios)})"),
     };
 
@@ -168,6 +169,9 @@ public sealed class ChaosLab(LabOptions options)
                 break;
             case "failover":
                 await FaultAsync("cluster-failover");
+                break;
+            case "primary-kill":
+                await FaultAsync("cluster-kill-primary");
                 break;
         }
     }

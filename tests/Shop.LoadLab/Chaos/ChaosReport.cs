@@ -51,7 +51,7 @@ public static class ChaosReport
         L();
         L($"Each scenario: two fresh `Shop.Api` processes (instances A and B, default settings, own Redis key prefix, Redis flushed), traffic spread " +
           $"round-robin over both: **{F(s.ReadRate, "F0")} product reads/s** (Zipf s = {F(s.ZipfS, "0.0#")} over {s.Products:N0} products), " +
-          $"**{F(s.ViewRate, "F0")} page-view POSTs/s** and **up to {F(s.WriteRate, "F0")} price changes/s** (one at a time, on the 10 hottest products); " +
+          $"**{F(s.ViewRate, "F0")} page-view POSTs/s** and **up to {F(s.WriteRate, "F0")} price changes/s** (on the 10 hottest products, one at a time per product); " +
           $"every request times out after {F(s.TimeoutS, "F0")} s. {F(s.BeforeS, "F0")} s of steady traffic, the fault, " +
           $"{F(s.AfterS, "F0")} s more traffic, then the views are flushed and counted in PostgreSQL.");
         L();
@@ -116,16 +116,18 @@ public static class ChaosReport
     private static string Explanation(ChaosSettings s) => $"""
         ## How it is measured
 
-        - **Command**: `bash scripts/chaos.sh` (full: {(s.Mode == "full" ? "this table" : "30 s outages")}, about 6 minutes) or
-          `bash scripts/chaos.sh --short` (5 s outages, under 2 minutes; `scripts/test.sh` runs it as one step). `--assert` makes
-          the command exit 1 when a scenario breaks a rule of the last column; without it the command reports and exits 0
-          whenever the lab itself ran. `--scenarios kill,pg,redis,latency,failover` runs a subset. The short run writes
+        - **Command**: `bash scripts/chaos.sh` (30 s outages, every scenario, about 8 minutes) or `bash scripts/chaos.sh --short`
+          (4 s outages, shorter phases, without primary-kill, about 2 minutes on an idle 2-core machine; `scripts/test.sh` runs
+          it as one step). `--assert` makes the command exit 1 when a scenario breaks a rule of the verdict column; without it
+          the command reports and exits 0 whenever the lab itself ran. `--scenarios kill,pg,redis,latency,failover,primary-kill`
+          runs a subset. The short run writes
           `artifacts/chaos/chaos-short.md`; every run writes `artifacts/chaos/chaos.json` (all figures, a per-second timeline)
           and the API logs to `artifacts/chaos/logs/`.
         - **Isolation**: the lab runs its own PostgreSQL cluster and its own Redis server (ports of their own, data under
           `$SHOP_DATA_DIR/chaos`), so stopping them touches nothing else; the failover scenario uses the Redis Cluster of
           `scripts/services.sh cluster-start`. Every scenario starts two new API processes with a key prefix of their own on a
-          flushed Redis (L1 starts empty), and counts views as the increase of `product_view_totals` over the scenario.
+          flushed Redis (L1 starts empty), warmed by 40 reads of the hottest products each before the measured traffic, and
+          counts views as the increase of `product_view_totals` over the scenario.
           The lab's Redis is configured like `db/redis/redis.conf` (AOF every second, allkeys-lru), so a clean shutdown loses
           nothing from Redis itself.
         - **Faults**: *kill*: SIGKILL to instance B (no graceful stop, no final flush), then B started again at once on the same
@@ -133,7 +135,9 @@ public static class ChaosReport
           *redis*: `SHUTDOWN NOSAVE`, {F0(s.OutageS)} s, `redis-server` again. *latency*: the instances reach Redis through a
           TCP proxy for this scenario; it delays every Redis reply by 200 ms for {F0(s.OutageS)} s (no throughput cap:
           pipelined replies are not queued behind each other). *failover*: `CLUSTER FAILOVER` on the replica of one primary
-          (a third of the slots); the fault ends when the replica reports itself primary.
+          (a third of the slots); the fault ends when the replica reports itself primary. *primary-kill*: kill -9 of that
+          primary's `redis-server`; the cluster promotes its replica after `cluster-node-timeout` (2 s); the fault ends when
+          the replica is primary and the killed node, started again, has rejoined (as a replica).
         - **Status columns** count every request of the scenario (reads, price changes, views). Errors are connection
           failures (refused or reset: e.g. requests sent to the killed instance, which the lab does not route around, as a
           load balancer without health checks would not); timeouts are requests without an answer after {F0(s.TimeoutS)} s.
@@ -141,9 +145,9 @@ public static class ChaosReport
           down and hide itself (at most {ChaosTraffic.MaxInFlight} of a kind in flight; the rest is counted as shed).
         - **STALE**: answers with `X-Cache: STALE`; their age from an `Age` or `X-Cache-Age` header. Today's code has no
           fail-safe reads, so it never answers STALE.
-        - **Older reads** (reads older than the last acknowledged write): the writer changes the price of one of the 10
-          hottest products at a time, always to a price higher than any before in the run, so a lower price is an older
-          version. A read is *older* when it was sent after the lab received the 200 of a price change of that product and
+        - **Older reads** (reads older than the last acknowledged write): one writer per product changes the price of each of
+          the 10 hottest products, one change at a time (the next is sent after the previous one's answer or timeout), always
+          to a price higher than any before in the run, so a lower price is an older version. A read is *older* when it was sent after the lab received the 200 of a price change of that product and
           returned a lower price than that change set. "of N" is the number of reads that had such a change before them. The
           lag is the read's send time minus the time the first change that replaced the returned price was acknowledged.
           Writes that failed or timed out are not acknowledged: a read may return their price without counting as older.

@@ -21,8 +21,8 @@ public sealed record ChaosEvent(char Kind, int Target, double SentMs, double Don
 /// product reads (Zipf ids) and page-view POSTs each at a constant rate (open loop: a request is sent on schedule
 /// whether or not earlier ones answered, so an outage cannot slow the traffic down and hide itself; at most
 /// <see cref="MaxInFlight"/> requests per kind in flight, later ones are counted as shed), and one writer that changes
-/// the price of the hottest products one after the other, each to a price higher than any before, so "older" is a
-/// comparison of prices. Every request has a timeout. All outcomes are kept as events for <see cref="ChaosAnalysis"/>.
+/// the price of each of the 10 hottest products (one writer per product, one change at a time), each to a price higher
+/// than any before, so "older" is a comparison of prices. Every request has a timeout. All outcomes are kept as events for <see cref="ChaosAnalysis"/>.
 /// </summary>
 public sealed class ChaosTraffic : IAsyncDisposable
 {
@@ -71,7 +71,11 @@ public sealed class ChaosTraffic : IAsyncDisposable
         var ct = _stop.Token;
         _loops.Add(Task.Run(() => OpenLoopAsync(readRate, 11, ReadAsync, ct)));
         _loops.Add(Task.Run(() => OpenLoopAsync(viewRate, 23, ViewAsync, ct)));
-        _loops.Add(Task.Run(() => WriterAsync(writeRate, ct)));
+        for (var p = 0; p < _hot.Length; p++)
+        {
+            var product = p;
+            _loops.Add(Task.Run(() => WriterAsync(product, writeRate / _hot.Length, ct)));
+        }
     }
 
     public async Task<List<ChaosEvent>> StopAsync()
@@ -149,15 +153,23 @@ public sealed class ChaosTraffic : IAsyncDisposable
         }
     }
 
-    /// <summary>One writer: each PUT is answered (or timed out) before the next is sent, so the writes of a product are ordered.</summary>
-    private async Task WriterAsync(double rate, CancellationToken ct)
+    /// <summary>One writer per hot product: each PUT is answered (or timed out) before the next is sent, so the writes of a product are ordered.</summary>
+    private async Task WriterAsync(int product, double rate, CancellationToken ct)
     {
         var interval = TimeSpan.FromSeconds(1 / rate);
+        try
+        {
+            await Task.Delay(interval * product / _hot.Length, ct); // staggered
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
         for (var i = 0; !ct.IsCancellationRequested; i++)
         {
             var next = Stopwatch.GetTimestamp();
-            var id = _hot[i % _hot.Length];
-            var target = i % _targets.Length;
+            var id = _hot[product];
+            var target = (i + product) % _targets.Length;
             var price = Interlocked.Increment(ref s_priceCents) / 100m;
             var sent = NowMs;
             try
