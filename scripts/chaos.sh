@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The chaos lab (issue #15): faults injected one at a time while two API instances serve steady load.
-#   bash scripts/chaos.sh                 every scenario with 30 s outages (about 8 minutes); writes docs/chaos.md
-#   bash scripts/chaos.sh --short         4 s outages, short phases, no primary-kill (about 2 minutes); writes
+#   bash scripts/chaos.sh                 every scenario with 30 s outages (8-12 minutes on 2 cores); writes docs/chaos.md
+#   bash scripts/chaos.sh --short         3 s outages, short phases, no primary-kill (about 2 minutes); writes
 #                                         artifacts/chaos/chaos-short.md
 #   options: --assert (exit 1 when a scenario answers 500, loses or double-counts views, or recovers too slowly),
 #            --scenarios kill,pg,redis,latency,failover,primary-kill (a subset), --no-build, -- EXTRA LOAD LAB ARGS

@@ -29,11 +29,11 @@ public sealed class LabOptions
 
         chaos options (besides --api-dll, --pg, --redis, --zipf, --products, --out [artifacts/chaos]):
           --scenarios LIST      kill,pg,redis,latency,failover,primary-kill [all]
-          --short               5 s outages and short phases (under 2 minutes in all)
+          --short               3 s outages and short phases, no primary-kill (about 2 minutes)
           --assert              exit 1 when a scenario answers 500, loses or double-counts views, or recovers too slowly
           --cluster NODES       the Redis Cluster of the failover scenario (host:port,host:port,...)
           --fault-script PATH   `bash PATH fault NAME` stops/starts the lab's PostgreSQL and Redis [scripts/chaos.sh]
-          --outage S            seconds a dependency stays down [30; short 5]
+          --outage S            seconds a dependency stays down [30; short 3]
           --recovery-bound S    --assert: most seconds from the fault's end to full recovery [10]
           --older-bound S       --assert: most seconds a read may lag an acknowledged write [5]
           --doc PATH            the Markdown table [docs/chaos.md; short artifacts/chaos/chaos-short.md]

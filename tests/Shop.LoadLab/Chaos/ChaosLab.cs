@@ -25,8 +25,8 @@ public sealed class ChaosLab(LabOptions options)
     private readonly string _run = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
 
     private double Before => options.ShortRun ? 2 : 10;
-    private double Outage => options.Outage ?? (options.ShortRun ? 4 : 30);
-    private double After => options.ShortRun ? 5 : 30;
+    private double Outage => options.Outage ?? (options.ShortRun ? 3 : 30);
+    private double After => options.ShortRun ? 4 : 30;
     private double RecoveryWindow => options.ShortRun ? 2 : 10;
 
     public static ChaosSettings Settings(LabOptions options, ChaosLab lab) => new(
@@ -98,7 +98,7 @@ public sealed class ChaosLab(LabOptions options)
             traffic.Start(ReadRate, ViewRate, WriteRate);
             await Task.Delay(TimeSpan.FromSeconds(Before));
             result.FaultStartS = traffic.NowMs / 1000;
-            await InjectAsync(scenario, apis, env, proxy);
+            await InjectAsync(scenario, apis, env, proxy, result.Notes);
             result.FaultEndS = traffic.NowMs / 1000;
             Console.WriteLine($"   fault from {result.FaultStartS:F1} s to {result.FaultEndS:F1} s of the traffic; observing {After:F0} s more");
             await Task.Delay(TimeSpan.FromSeconds(After));
@@ -115,7 +115,7 @@ public sealed class ChaosLab(LabOptions options)
             long inFlight;
             while ((inFlight = await ViewsInRedisAsync(admin, prefix, pending: false)) > 0 && flush.Elapsed < TimeSpan.FromSeconds(40)) await Task.Delay(500);
             result.FlushWaitS = flush.Elapsed.TotalSeconds;
-            foreach (var api in apis) await api.DisposeAsync();
+            await Task.WhenAll(apis.Select(a => a.DisposeAsync().AsTask()));
             apis.Clear();
             result.ViewsLeftInRedis = await ViewsInRedisAsync(admin, prefix, pending: true);
             if (inFlight > 0) result.Notes.Add($"{inFlight} views still in flight in Redis after {result.FlushWaitS:F0} s of waiting.");
@@ -141,43 +141,96 @@ public sealed class ChaosLab(LabOptions options)
         _ => throw new ArgumentException($"unknown chaos scenario '{scenario}' (known: {string.Join(", ", AllScenarios)})"),
     };
 
-    private async Task InjectAsync(string scenario, List<ApiProcess> apis, Dictionary<string, string> env, LatencyProxy? proxy)
+    /// <summary>Injects the fault and takes it away again; checks that it took (a probe of the dependency) and notes what it saw.</summary>
+    private async Task InjectAsync(string scenario, List<ApiProcess> apis, Dictionary<string, string> env, LatencyProxy? proxy, List<string> notes)
     {
         var outage = TimeSpan.FromSeconds(Outage);
         switch (scenario)
         {
             case "kill":
                 var port = apis[1].Port;
+                var killed = Stopwatch.StartNew();
                 await apis[1].KillHardAsync();
                 await apis[1].DisposeAsync();
                 apis[1] = await ApiProcess.StartAsync(options.ApiDll, "kill-b-restarted", env, _logs, port);
+                notes.Add($"B answered /health/live again {killed.Elapsed.TotalSeconds:F1} s after the SIGKILL.");
                 break;
             case "pg":
                 await FaultAsync("pg-stop");
-                try { await Task.Delay(outage); }
+                try
+                {
+                    notes.Add(await PostgresAnswersAsync() ? "FAULT NOT INJECTED: PostgreSQL still answered after pg_ctl stop." : "Checked: PostgreSQL refused a new connection during the outage.");
+                    await Task.Delay(outage);
+                }
                 finally { await FaultAsync("pg-start"); }
                 break;
             case "redis":
                 await FaultAsync("redis-stop");
-                try { await Task.Delay(outage); }
+                try
+                {
+                    notes.Add(await PingAsync(options.Redis) is null ? "Checked: Redis refused a new connection during the outage." : "FAULT NOT INJECTED: Redis still answered PING after SHUTDOWN.");
+                    await Task.Delay(outage);
+                }
                 finally { await FaultAsync("redis-start"); }
                 break;
             case "latency":
-                proxy!.Delay = TimeSpan.FromMilliseconds(200);
-                try { await Task.Delay(outage); }
+                var through = $"127.0.0.1:{proxy!.Port}";
+                var before = await PingAsync(through);
+                proxy.Delay = TimeSpan.FromMilliseconds(200);
+                try
+                {
+                    var during = await PingAsync(through);
+                    notes.Add($"Checked: Redis PING through the proxy took {Ms(before)} before the fault and {Ms(during)} during it.");
+                    await Task.Delay(outage);
+                }
                 finally { proxy.Delay = TimeSpan.Zero; }
                 break;
             case "failover":
-                await FaultAsync("cluster-failover");
+                notes.Add("Checked: " + await FaultAsync("cluster-failover") + ".");
                 break;
             case "primary-kill":
-                await FaultAsync("cluster-kill-primary");
+                notes.Add("Checked: " + await FaultAsync("cluster-kill-primary") + ".");
                 break;
         }
     }
 
+    private static string Ms(TimeSpan? t) => t is { } v ? $"{v.TotalMilliseconds:F1} ms" : "no answer";
+
+    /// <summary>A fresh connection (no pool) and SELECT 1, within 2 s.</summary>
+    private async Task<bool> PostgresAnswersAsync()
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(options.Postgres + ";Pooling=false;Timeout=2");
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("SELECT 1", connection);
+            await command.ExecuteScalarAsync();
+            return true;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or SocketException or TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Round trip of one PING on a new connection, or null when none can be made within a second.</summary>
+    private static async Task<TimeSpan?> PingAsync(string endpoint)
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync($"{endpoint},abortConnect=false,connectTimeout=1000,connectRetry=0,syncTimeout=2000,asyncTimeout=2000");
+        if (!redis.IsConnected) return null;
+        try
+        {
+            await redis.GetDatabase().PingAsync(); // the first command may still set the connection up
+            return await redis.GetDatabase().PingAsync();
+        }
+        catch (RedisException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Runs `bash SCRIPT fault NAME` (scripts/chaos.sh), which knows the lab's ports and data directories.</summary>
-    private async Task FaultAsync(string name)
+    private async Task<string> FaultAsync(string name)
     {
         var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(options.FaultScript);
@@ -198,7 +251,9 @@ public sealed class ChaosLab(LabOptions options)
         }
         var output = (await stdout + await stderr).Trim();
         if (process.ExitCode != 0) throw new InvalidOperationException($"fault {name} exited {process.ExitCode}: {output}");
-        Console.WriteLine($"   [{DateTime.UtcNow:HH:mm:ss.f}] fault {name}: {output.Split('\n').LastOrDefault()}");
+        var last = output.Split('\n').LastOrDefault() ?? "";
+        Console.WriteLine($"   [{DateTime.UtcNow:HH:mm:ss.f}] fault {name}: {last}");
+        return last;
     }
 
     /// <summary>
