@@ -185,8 +185,8 @@ fi
 
 if [ "$BUILD" = 1 ]; then
   log "Release build of Shop.Api and the load lab"
-  dotnet build src/Shop.Api -c Release -nologo -v:q >/dev/null
-  dotnet build tests/Shop.LoadLab -c Release -nologo -v:q >/dev/null
+  dotnet build src/Shop.Api -c Release -nologo -v:q
+  dotnet build tests/Shop.LoadLab -c Release -nologo -v:q
 fi
 
 set +e

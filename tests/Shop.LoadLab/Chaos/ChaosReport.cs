@@ -73,6 +73,15 @@ public static class ChaosReport
         }
         foreach (var n in run.NotRun) L($"| {n} | | | | | | | | | | | |");
         L();
+        // Steady traffic that already failed before the fault means the machine (CPU starved by other work), not the
+        // fault, decided part of that row: said next to the table rather than left for the reader to spot.
+        var disturbed = run.Scenarios.Where(r => r.BeforeFault.Requests > 0 && r.BeforeFault.Failed > 0.01 * r.BeforeFault.Requests).ToList();
+        if (disturbed.Count > 0)
+        {
+            L("**Disturbed runs**: " + string.Join("; ", disturbed.Select(r => $"*{r.Name}*: {r.BeforeFault.Failed} of {r.BeforeFault.Requests} requests failed before the fault was injected")) +
+              ". Their steady traffic already failed (a busy machine: see the load averages below), so part of their row is the machine's doing; run them again on a quieter machine (`--scenarios`).");
+            L();
+        }
         L("## Before, during and after each fault");
         L();
         L("Requests answered 2xx / sent, by when they were sent; \"on A\" / \"on B\": sent to that instance (B is the one killed). " +
