@@ -16,15 +16,19 @@
 #   4a. against the same API: its OpenAPI document linted with @redocly/cli (installed into .tools/redocly), no errors
 #   4b. against the same API: the benchmarks smoke (each BenchmarkDotNet body once, checked; the load lab for
 #      a few seconds), one pass/fail
+#   4c. the chaos lab, short (scripts/chaos.sh --short: faults under load on two instances, its own PostgreSQL and
+#      Redis), one pass/fail; report mode for now: passes when the lab ran and wrote its table
 #   5. docker-compose.yml (+ docker-compose.dev.yml) validated with `docker-compose config -q` (no engine needed), with
 #      throwaway secrets; and the shipped file runs no Development API and publishes ports on 127.0.0.1 only
 #
 # Counting: every test MTP reports, every httpyac request and the compose check count once. The last line is
-# always `N passed, N failed` (CI reads it); the exit code is 0 only when nothing failed. A step that cannot
-# run at all (build, API start, tool install) counts as one failure.
+# always `N passed, N failed, N skipped` (CI reads it), the skipped tests named just above it; the exit code is 0
+# only when nothing failed. A step that cannot run at all (build, API start, tool install) counts as one failure;
+# so does a `dotnet test` run that hangs: it is killed after SHOP_TEST_TIMEOUT.
 #
 # Environment knobs: SHOP_TEST_API_PORT (first port tried, default 5099), SHOP_HTTP_DB (default shop_http),
-# plus SHOP_PG_PORT / SHOP_REDIS_PORT / SHOP_DATA_DIR understood by scripts/services.sh.
+# SHOP_TEST_TIMEOUT (per `dotnet test` run, a `timeout` duration, default 15m), SHOP_CHAOS_TIMEOUT (the chaos
+# step, default 6m), plus SHOP_PG_PORT / SHOP_REDIS_PORT / SHOP_DATA_DIR understood by scripts/services.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -40,10 +44,14 @@ RUN_DIR=$ROOT/.tools/run
 API_PID_FILE=$RUN_DIR/api-test.pid
 HTTP_DB=${SHOP_HTTP_DB:-shop_http}
 FIRST_PORT=${SHOP_TEST_API_PORT:-5099}
+TEST_TIMEOUT=${SHOP_TEST_TIMEOUT:-15m}
+CHAOS_TIMEOUT=${SHOP_CHAOS_TIMEOUT:-6m}
 mkdir -p "$LOGS" "$RUN_DIR"
 
 passed=0
 failed=0
+skipped=0
+skipped_names=()
 failures=()
 api_pid=""
 bg_pids=()
@@ -79,7 +87,8 @@ finish() {
   fi
   section "Summary ($((SECONDS - started)) s)"
   for f in "${failures[@]}"; do note "failed: $f"; done
-  echo "$passed passed, $failed failed"
+  for s in "${skipped_names[@]}"; do note "skipped: $s"; done
+  echo "$passed passed, $failed failed, $skipped skipped"
   [ "$failed" = 0 ] && exit 0 || exit 1
 }
 trap finish EXIT
@@ -163,27 +172,41 @@ fi
 # --- 3. dotnet test ------------------------------------------------------------------------------------------
 # run_tests LABEL LOG ARGS...: one `dotnet test` run, its counts added to the totals.
 run_tests() {
-  local label=$1 log=$2 t0=$SECONDS test_rc counts t_total t_failed t_succeeded codes code
+  local label=$1 log=$2 t0=$SECONDS test_rc counts t_total t_failed t_succeeded t_skipped codes code name
   shift 2
   section "dotnet test: $label"
   set +e
-  dotnet test "$@" -c Release --no-build 2>&1 | tee "$log"
+  # A hung run (a deadlocked test, a test host that never exits) is killed, test hosts included (timeout signals
+  # its whole process group), and counted as a failure instead of hanging CI.
+  timeout --kill-after=30s "$TEST_TIMEOUT" dotnet test "$@" -c Release --no-build 2>&1 | tee "$log"
   test_rc=${PIPESTATUS[0]}
   set -e
+  if [ "$test_rc" = 124 ] || [ "$test_rc" = 137 ]; then
+    record_failure "dotnet test ($label) did not finish within $TEST_TIMEOUT (SHOP_TEST_TIMEOUT) and was killed; see $log"
+  fi
   # MTP closes with "Test run summary: ..." and indented "total: / failed: / succeeded: / skipped:" lines
   # (one block for the whole solution with --solution, one per project otherwise). Sum the blocks after the
   # last "Test run summary" line if there is one, else every block in the log.
   counts=$(sed 's/\x1b\[[0-9;]*[A-Za-z]//g' "$log" | awk '
-    /Test run summary/ { t = f = s = 0 }
+    /Test run summary/ { t = f = s = k = 0 }
     /^[[:space:]]*total:[[:space:]]*[0-9]+[[:space:]]*$/     { t += $2 }
     /^[[:space:]]*failed:[[:space:]]*[0-9]+[[:space:]]*$/    { f += $2 }
     /^[[:space:]]*succeeded:[[:space:]]*[0-9]+[[:space:]]*$/ { s += $2 }
-    END { print t + 0, f + 0, s + 0 }')
-  read -r t_total t_failed t_succeeded <<<"$counts"
+    /^[[:space:]]*skipped:[[:space:]]*[0-9]+[[:space:]]*$/   { k += $2 }
+    END { print t + 0, f + 0, s + 0, k + 0 }')
+  read -r t_total t_failed t_succeeded t_skipped <<<"$counts"
   passed=$((passed + t_succeeded))
   failed=$((failed + t_failed))
+  skipped=$((skipped + t_skipped))
   [ "$t_failed" = 0 ] || failures+=("$t_failed dotnet test(s) ($label)")
-  note "dotnet test ($label): total $t_total, succeeded $t_succeeded, failed $t_failed (exit $test_rc, $((SECONDS - t0)) s)"
+  # MTP names each skipped test on a line "skipped Full.Test.Name (Nms)", its reason on the next (indented) line.
+  while IFS= read -r name; do
+    [ -n "$name" ] && skipped_names+=("$name ($label)")
+  done < <(sed 's/\x1b\[[0-9;]*[A-Za-z]//g' "$log" | awk '
+    want { sub(/^[[:space:]]+/, ""); print n ": " $0; want = 0; next }
+    /^skipped [^[:space:]]/ { n = $2; want = 1 }
+    END { if (want) print n }')
+  note "dotnet test ($label): total $t_total, succeeded $t_succeeded, failed $t_failed, skipped $t_skipped (exit $test_rc, $((SECONDS - t0)) s)"
   # Exit codes (https://aka.ms/testingplatform/exitcodes), per project ("Exit code: N") and overall:
   # 2 = a test failed (counted above), 8 = a project ran zero tests (a warning here: projects exist before
   # their tests do), 1 = the overall code when projects ended differently (e.g. 2 and 8). Anything else
@@ -193,6 +216,7 @@ run_tests() {
   for code in $codes; do
     case $code in
       0 | 8) ;;
+      124 | 137) break ;; # the timeout, recorded above
       1 | 2) [ "$t_failed" != 0 ] || { record_failure "dotnet test ($label) exited $code but reported no failed test"; break; } ;;
       *) record_failure "dotnet test ($label) exited $code (see $log)"; break ;;
     esac
@@ -366,6 +390,30 @@ if [ "$api_ok" = 1 ] && [ "$httpyac_ok" = 1 ]; then
   stop_api
 elif [ "$api_ok" != 1 ]; then
   note "skipped: src/Shop.Api does not build"
+fi
+
+# --- 4c. chaos lab, short ------------------------------------------------------------------------------------
+# Faults under load (issue #15): two API instances, kill -9 / PostgreSQL down / Redis down / Redis +200 ms / cluster
+# failover, on the lab's own PostgreSQL and Redis. Report mode for now: one pass when the lab ran and wrote its
+# table (artifacts/chaos/chaos-short.md), whatever the table says. TODO(#15): switch to --assert (no 500s, no lost or
+# double-counted views, bounded recovery) once the fail-safe, degraded-L1, breaker and backlog fixes land.
+section "Chaos lab, short (scripts/chaos.sh --short, report mode)"
+if [ "$build_ok" = 1 ]; then
+  t0=$SECONDS
+  rm -f artifacts/chaos/chaos-short.md
+  set +e
+  timeout --kill-after=30s "$CHAOS_TIMEOUT" bash scripts/chaos.sh --short --no-build >"$LOGS/chaos-short.log" 2>&1
+  rc=$?
+  set -e
+  grep -E '^ *(requests|recovery|would fail|FAIL)|^== |could not be run|chaos lab done' "$LOGS/chaos-short.log" | sed 's/^/    /' || true
+  if [ "$rc" = 0 ] && [ -s artifacts/chaos/chaos-short.md ]; then
+    passed=$((passed + 1)); note "chaos lab ran ($((SECONDS - t0)) s): artifacts/chaos/chaos-short.md"
+  else
+    tail -n 30 "$LOGS/chaos-short.log"
+    record_failure "chaos lab --short exited $rc (see artifacts/test-logs/chaos-short.log)"
+  fi
+else
+  note "skipped: Shop.sln did not build"
 fi
 
 # --- 5. docker-compose.yml -----------------------------------------------------------------------------------

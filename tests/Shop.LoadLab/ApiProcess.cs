@@ -29,9 +29,10 @@ public sealed class ApiProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static async Task<ApiProcess> StartAsync(string dll, string name, IReadOnlyDictionary<string, string> environment, string logDirectory)
+    /// <summary>Starts the API and waits until /health/live answers; port 0 picks a free port, another one restarts on a known URL.</summary>
+    public static async Task<ApiProcess> StartAsync(string dll, string name, IReadOnlyDictionary<string, string> environment, string logDirectory, int port = 0)
     {
-        var port = FreePort();
+        if (port == 0) port = FreePort();
         var url = $"http://127.0.0.1:{port}";
         var info = new ProcessStartInfo("dotnet")
         {
@@ -115,6 +116,17 @@ public sealed class ApiProcess : IAsyncDisposable
         {
             return (0, 0);
         }
+    }
+
+    public int Port => new Uri(BaseUrl).Port;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>SIGKILL: no graceful shutdown, no final flush (a crash, an OOM kill).</summary>
+    public async Task KillHardAsync()
+    {
+        _process.Kill(entireProcessTree: false);
+        await _process.WaitForExitAsync();
     }
 
     public async ValueTask DisposeAsync()

@@ -11,6 +11,7 @@ public sealed class LabOptions
           dotnet Shop.LoadLab.dll run [options]      start API processes per scenario and measure (scripts/bench.sh)
           dotnet Shop.LoadLab.dll smoke --target URL  a few seconds against a running API; exit 1 on errors (CI)
           dotnet Shop.LoadLab.dll report [--out DIR]  REPORT.md and charts from DIR/loadlab.json and the BenchmarkDotNet CSVs
+          dotnet Shop.LoadLab.dll chaos [options]    faults under load, two instances (scripts/chaos.sh; docs/chaos.md)
 
         run options (defaults in brackets):
           --api-dll PATH        Shop.Api.dll to start [src/Shop.Api/bin/Release/net10.0/Shop.Api.dll]
@@ -25,6 +26,18 @@ public sealed class LabOptions
           --warm-draws N        Zipf draws sent as batch reads before measuring (fills the caches) [1000000; quick 300000]
           --out DIR             results directory [benchmarks/results]
           --merge               keep the sections of DIR/loadlab.json that this run does not measure (re-run a part)
+
+        chaos options (besides --api-dll, --pg, --redis, --zipf, --products, --out [artifacts/chaos]):
+          --scenarios LIST      kill,pg,redis,latency,failover,primary-kill [all]
+          --short               3 s outages and short phases, no primary-kill (about 2 minutes)
+          --assert              exit 1 when a scenario answers 500, loses or double-counts views, or recovers too slowly
+          --cluster NODES       the Redis Cluster of the failover scenario (host:port,host:port,...)
+          --fault-script PATH   `bash PATH fault NAME` stops/starts the lab's PostgreSQL and Redis [scripts/chaos.sh]
+          --outage S            seconds a dependency stays down [30; short 3]
+          --recovery-bound S    --assert: most seconds from the fault's end to full recovery [10]
+          --older-bound S       --assert: most seconds a read may lag an acknowledged write [5]
+          --doc PATH            the Markdown table [docs/chaos.md; short artifacts/chaos/chaos-short.md]
+          --command-line TEXT   the command to print in the table's header
         """;
 
     public string Command { get; private set; } = "run";
@@ -42,6 +55,16 @@ public sealed class LabOptions
     public int WarmDraws { get; private set; } = 1_000_000;
     public string Out { get; private set; } = "benchmarks/results";
     public bool Merge { get; private set; }
+    public bool ScenariosSet { get; private set; }
+    public bool ShortRun { get; private set; }
+    public bool Assert { get; private set; }
+    public string? Cluster { get; private set; }
+    public string FaultScript { get; private set; } = "scripts/chaos.sh";
+    public double? Outage { get; private set; }
+    public double RecoveryBound { get; private set; } = 10;
+    public double OlderBound { get; private set; } = 5;
+    public string? Doc { get; private set; }
+    public string? CommandLine { get; private set; }
 
     public TimeSpan RunTime => TimeSpan.FromSeconds(Duration);
 
@@ -50,6 +73,7 @@ public sealed class LabOptions
         var o = new LabOptions();
         var durationSet = false;
         var warmSet = false;
+        var outSet = false;
         var i = 0;
         if (args.Length > 0 && !args[0].StartsWith('-')) o.Command = args[i++];
         string Next(string name) => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value");
@@ -61,14 +85,23 @@ public sealed class LabOptions
                 case "--pg": o.Postgres = Next("--pg"); break;
                 case "--redis": o.Redis = Next("--redis"); break;
                 case "--target": o.Target = Next("--target").TrimEnd('/'); break;
-                case "--scenarios": o.Scenarios = new(Next("--scenarios").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.OrdinalIgnoreCase); break;
+                case "--scenarios": o.Scenarios = new(Next("--scenarios").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.OrdinalIgnoreCase); o.ScenariosSet = true; break;
+                case "--short": o.ShortRun = true; break;
+                case "--assert": o.Assert = true; break;
+                case "--cluster": o.Cluster = Next("--cluster"); break;
+                case "--fault-script": o.FaultScript = Next("--fault-script"); break;
+                case "--outage": o.Outage = double.Parse(Next("--outage"), CultureInfo.InvariantCulture); break;
+                case "--recovery-bound": o.RecoveryBound = double.Parse(Next("--recovery-bound"), CultureInfo.InvariantCulture); break;
+                case "--older-bound": o.OlderBound = double.Parse(Next("--older-bound"), CultureInfo.InvariantCulture); break;
+                case "--doc": o.Doc = Next("--doc"); break;
+                case "--command-line": o.CommandLine = Next("--command-line"); break;
                 case "--quick": o.Quick = true; break;
                 case "--duration": o.Duration = double.Parse(Next("--duration"), CultureInfo.InvariantCulture); durationSet = true; break;
                 case "--connections": o.Connections = int.Parse(Next("--connections"), CultureInfo.InvariantCulture); break;
                 case "--zipf": o.ZipfS = double.Parse(Next("--zipf"), CultureInfo.InvariantCulture); break;
                 case "--products": o.Products = int.Parse(Next("--products"), CultureInfo.InvariantCulture); break;
                 case "--warm-draws": o.WarmDraws = int.Parse(Next("--warm-draws"), CultureInfo.InvariantCulture); warmSet = true; break;
-                case "--out": o.Out = Next("--out"); break;
+                case "--out": o.Out = Next("--out"); outSet = true; break;
                 case "--merge": o.Merge = true; break;
                 case "-h" or "--help": o.Command = "help"; break;
                 default: throw new ArgumentException($"Unknown option {args[i]}\n\n{Usage}");
@@ -76,6 +109,7 @@ public sealed class LabOptions
         }
         if (o.Quick && !durationSet) o.Duration = 4;
         if (o.Quick && !warmSet) o.WarmDraws = 300_000;
+        if (o.Command == "chaos" && !outSet) o.Out = Path.Combine("artifacts", "chaos");
         return o;
     }
 }

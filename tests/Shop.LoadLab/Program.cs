@@ -31,6 +31,9 @@ switch (options.Command)
         return 0;
     case "run":
         return await RunAsync(options);
+    case "chaos":
+        return await Shop.LoadLab.Chaos.ChaosCommand.RunAsync(options, Machine(),
+            Git("rev-parse --short HEAD") + (Git("status --porcelain -- src") is { Length: > 0 } ? " + uncommitted changes in src/" : ""));
     default:
         Console.Error.WriteLine($"Unknown command {options.Command}\n\n{LabOptions.Usage}");
         return 2;
