@@ -15,6 +15,7 @@
 #      stopped again
 #   4b. against the same API: the benchmarks smoke (each BenchmarkDotNet body once, checked; the load lab for
 #      a few seconds), one pass/fail
+#   4c. the peers smoke (scripts/peers.sh --smoke: Shop and benchmarks/Peers answer every endpoint with the same JSON), one pass/fail
 #   5. docker-compose.yml validated with `docker-compose config -q` (no engine needed)
 #
 # Counting: every test MTP reports, every httpyac request and the compose check count once. The last line is
@@ -324,6 +325,20 @@ if [ "$api_ok" = 1 ] && [ "$httpyac_ok" = 1 ]; then
   stop_api
 elif [ "$api_ok" != 1 ]; then
   note "skipped: src/Shop.Api does not build"
+fi
+
+# --- 4c. peers smoke (issue #16) ----------------------------------------------------------------------------
+# Shop's three configurations beside the peers app, a second of wrk per endpoint, product JSON compared byte for byte.
+section "Peers smoke (scripts/peers.sh --smoke)"
+if [ "$build_ok" = 1 ]; then
+  t0=$SECONDS
+  if scripts/peers.sh --smoke --no-build >"$LOGS/peers-smoke.log" 2>&1; then
+    passed=$((passed + 1)); note "peers smoke ok ($((SECONDS - t0)) s)"
+  else
+    tail -n 40 "$LOGS/peers-smoke.log"; record_failure "peers smoke (see artifacts/test-logs/peers-smoke.log)"
+  fi
+else
+  note "skipped: Shop.sln did not build"
 fi
 
 # --- 5. docker-compose.yml -----------------------------------------------------------------------------------
