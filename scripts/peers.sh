@@ -18,14 +18,15 @@
 #      second (hit), must be byte for byte the JSON Shop returns; /health/live and /bare answer 200
 #   6. warm-up (tiered JIT settles after about 30 s of load): --warmup seconds per app, spread over its endpoints
 #   7. rounds: each round runs every endpoint once at 32 connections and once at 4 (wrk -t2 --latency, random ids among
-#      the 5,000 hot ones), interleaved (Shop and its peers alternate, the order flips every round); allocated bytes per
+#      the 5,000 hot ones; a cached endpoint's run is preceded by a 3 s walk over all hot ids, so it measures hits), interleaved (Shop and its peers alternate, the order flips every round); allocated bytes per
 #      request from each process's own counter (Shop: dotnet_gc_heap_total_allocated at /metrics; peers: /gc/allocated)
 #   8. report: best round per endpoint -> benchmarks/peers.md + benchmarks/peers.svg (--smoke: artifacts/peers/smoke.md)
 # Raw wrk output and the processes' logs: artifacts/peers/. Exit code 0 only when every check and every run passed.
 #
 # Knobs: SHOP_PEERS_DB, SHOP_PEERS_PORT (first port tried; default SHOP_TEST_API_PORT + 200), SHOP_PEERS_SERVER_CPUS,
-# SHOP_PEERS_WRK_CPUS (taskset lists, default all CPUs), SHOP_PEERS_HOT (hot ids, default 5000), plus SHOP_PG_PORT /
-# SHOP_REDIS_PORT / SHOP_DATA_DIR understood by scripts/services.sh.
+# SHOP_PEERS_WRK_CPUS (taskset lists, default all CPUs), SHOP_PEERS_HOT (hot ids, default 5000), SHOP_PEERS_PRIME
+# (seconds of the walk before a cached endpoint's run, default 3), SHOP_PEERS_NOTE (a sentence for the report),
+# plus SHOP_PG_PORT / SHOP_REDIS_PORT / SHOP_DATA_DIR understood by scripts/services.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -42,7 +43,7 @@ while [ $# -gt 0 ]; do
     --rounds) ROUNDS=$2; shift ;;
     --duration) DURATION=$2; shift ;;
     --warmup) WARMUP=$2; shift ;;
-    -h | --help) sed -n '2,28p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
     *) echo "unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -137,8 +138,9 @@ DB_CS=$(sed -E "s/(^|;)Database=[^;]*/\1Database=$DB/I" <<<"$ConnectionStrings__
 REDIS_CS=$ConnectionStrings__Redis
 redis_hostport=${REDIS_CS%%,*}
 rcli=(redis-cli -h "${redis_hostport%:*}" -p "${redis_hostport##*:}")
-# Entries of an earlier run may describe rows of a database since recreated: start every cache empty.
-for prefix in shoppeers shoppeersl2 shoppeersdb peers; do
+# Entries of an earlier run may describe rows of another database (the smoke's, or one since recreated): start
+# every cache empty. (v2:peers:* is where peers builds before the fusion key fix kept FusionCache's entries.)
+for prefix in shoppeers shoppeersl2 shoppeersdb peers v2:peers; do
   "${rcli[@]}" --scan --pattern "$prefix:*" | xargs -r -n 500 "${rcli[@]}" unlink >/dev/null
 done
 
@@ -174,16 +176,25 @@ wait_live() {
   fail "$name did not answer ${URL[$name]}$path within $limit s"
 }
 
-shop_env=(ConnectionStrings__Postgres="$DB_CS" ConnectionStrings__Redis="$REDIS_CS" Auth__Authority=https://127.0.0.1:1)
-step "Starting Shop (migrates and seeds $DB when empty)"
-start shop src/Shop.Api "$SHOP_DLL" "${shop_env[@]}" Cache__KeyPrefix=shoppeers \
-  Database__MigrateOnStartup=true Database__Seed="$SEED"
-wait_live shop /health/live 300
+shop_env=(ConnectionStrings__Redis="$REDIS_CS" Auth__Authority=https://127.0.0.1:1)
+if [ "$have" != "$PRODUCTS" ]; then
+  # A Shop start of its own migrates and seeds, with a long command timeout (the COPY of a million reviews can
+  # outlast the default 30 s on a busy machine); the measured instances then all start alike.
+  step "Seeding $DB: Shop migrates it and loads the $SEED seed"
+  start seed src/Shop.Api "$SHOP_DLL" "${shop_env[@]}" ConnectionStrings__Postgres="$DB_CS;Command Timeout=900" \
+    Cache__KeyPrefix=shoppeers Database__MigrateOnStartup=true Database__Seed="$SEED"
+  wait_live seed /health/live 900
+  kill "${PID[seed]}"; wait "${PID[seed]}" 2>/dev/null || true
+  unset 'PID[seed]'
+fi
 
-step "Starting shop-l2 (L1 off), shop-db (cache off) and the peers app"
+step "Starting shop, shop-l2 (L1 off), shop-db (cache off) and the peers app"
+shop_env+=(ConnectionStrings__Postgres="$DB_CS")
+start shop src/Shop.Api "$SHOP_DLL" "${shop_env[@]}" Cache__KeyPrefix=shoppeers
 start shop-l2 src/Shop.Api "$SHOP_DLL" "${shop_env[@]}" Cache__KeyPrefix=shoppeersl2 Cache__L1Enabled=false
 start shop-db src/Shop.Api "$SHOP_DLL" "${shop_env[@]}" Cache__KeyPrefix=shoppeersdb Cache__Enabled=false
 start peers benchmarks/Peers "$PEERS_DLL" ConnectionStrings__Postgres="$DB_CS" ConnectionStrings__Redis="$REDIS_CS" Peers__KeyPrefix=peers
+wait_live shop /health/live 120
 wait_live shop-l2 /health/live 120
 wait_live shop-db /health/live 120
 wait_live peers /bare 120
@@ -223,11 +234,22 @@ allocated() {
   fi
 }
 
-# run_wrk TARGET CONNECTIONS SECONDS OUTFILE
+# run_wrk TARGET CONNECTIONS SECONDS OUTFILE [seq 2]
 run_wrk() {
   local name proc path
   read -r name proc path <<<"$1"
-  taskset -c "$WRK_CPUS" wrk -t2 -c"$2" -d"$3"s --latency --timeout 5s -s "$LUA" "${URL[$proc]}" -- "$path" "$HOT" >"$4" 2>&1
+  taskset -c "$WRK_CPUS" wrk -t2 -c"$2" -d"$3"s --latency --timeout 5s -s "$LUA" "${URL[$proc]}" -- "$path" "$HOT" "${@:5}" >"$4" 2>&1
+}
+
+# An L1 entry lives 30 s, so between two runs of one endpoint every hot id has left L1 (and by the end of a long run
+# some Redis entries have expired): before each measured run of a cached endpoint, walk all hot ids once, so the run
+# measures hits, as named, and not a refill squeezed into its first seconds.
+PRIME=${SHOP_PEERS_PRIME:-3}
+[ "$SMOKE" = 0 ] || PRIME=0
+CACHED="shop-l1 fusion hybrid memory shop-redis redis"
+prime() {
+  [ "$PRIME" -gt 0 ] && [[ " $CACHED " == *" ${1%% *} "* ]] || return 0
+  run_wrk "$1" 16 "$PRIME" "$OUT/prime.out" seq 2 || true
 }
 
 if [ "$WARMUP" -gt 0 ]; then
@@ -262,6 +284,7 @@ for round in $(seq "$ROUNDS"); do
         t=$(target_line "$name")
         read -r _ proc _ <<<"$t"
         file=$OUT/r$round-c$c-$name.wrk
+        prime "$t"
         a0=$(allocated "$proc") || a0=""
         run_wrk "$t" "$c" "$DURATION" "$file" || { echo "wrk failed on $name"; cat "$file"; run_failed=1; continue; }
         a1=$(allocated "$proc") || a1=""
@@ -280,7 +303,7 @@ commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 dirty=$(git status --porcelain -- src benchmarks/Peers 2>/dev/null | head -c1)
 [ -z "$dirty" ] || commit="$commit (with uncommitted changes)"
 report_args=(--results "$OUT/results.tsv" --command "$COMMAND_LINE" --commit "$commit"
-  --rounds "$ROUNDS" --duration "$DURATION" --warmup "$WARMUP" --hot "$HOT" --seed "$SEED"
+  --rounds "$ROUNDS" --duration "$DURATION" --warmup "$WARMUP" --prime "$PRIME" --hot "$HOT" --seed "$SEED"
   --server-cpus "$SERVER_CPUS" --wrk-cpus "$WRK_CPUS" --load "$(cut -d' ' -f1-3 /proc/loadavg)")
 if [ "$SMOKE" = 1 ]; then
   node "$TOOLS/peers.mjs" report "${report_args[@]}" --smoke --out "$OUT/smoke.md"

@@ -31,14 +31,15 @@ builder.Services.AddSingleton<ProductPageReader>();
 builder.Services.AddSingleton<IConnectionMultiplexer>(redis);
 
 builder.Services.AddFusionCache()
-    .WithOptions(o => o.CacheKeyPrefix = prefix + ":fusion:")
+    .WithOptions(o => o.CacheKeyPrefix = "fusion:")
     .WithDefaultEntryOptions(o =>
     {
         o.Duration = l1Ttl;
         o.DistributedCacheDuration = l2Ttl;
     })
     .WithSerializer(new FusionCacheSystemTextJsonSerializer())
-    .WithDistributedCache(new RedisCache(new RedisCacheOptions { ConnectionMultiplexerFactory = SharedRedis }))
+    // InstanceName goes before FusionCache's own "v2:" wire-format prefix, so every key of this app starts with "{prefix}:".
+    .WithDistributedCache(new RedisCache(new RedisCacheOptions { ConnectionMultiplexerFactory = SharedRedis, InstanceName = prefix + ":" }))
     .WithBackplane(new RedisBackplane(new RedisBackplaneOptions { ConnectionMultiplexerFactory = SharedRedis }));
 
 // HybridCache takes the IDistributedCache registered here as its second level.
