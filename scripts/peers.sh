@@ -16,7 +16,8 @@
 #      Shop runs in Production: Auth__Authority names an https issuer it never has to reach (product reads are anonymous)
 #   5. checks: the product JSON of a few ids from each Shop instance and each peer endpoint, first call (miss) and
 #      second (hit), must be byte for byte the JSON Shop returns; /health/live and /bare answer 200
-#   6. warm-up (tiered JIT settles after about 30 s of load): --warmup seconds per app, spread over its endpoints
+#   6. warm-up (tiered JIT settles after about 30 s of load): --warmup seconds per app, spread over its endpoints in two
+#      passes, at least 5 s per endpoint and pass
 #   7. rounds: each round runs every endpoint once at 32 connections and once at 4 (wrk -t2 --latency, random ids among
 #      the 5,000 hot ones; a cached endpoint's run is preceded by a 3 s walk over all hot ids, so it measures hits), interleaved (Shop and its peers alternate, the order flips every round); allocated bytes per
 #      request from each process's own counter (Shop: dotnet_gc_heap_total_allocated at /metrics; peers: /gc/allocated)
@@ -223,15 +224,12 @@ done
 node "$TOOLS/peers.mjs" check --ids "1,2,42,$HOT" "${check_args[@]}" || fail "checks (see above)"
 
 # --- 6/7. warm-up and rounds ---------------------------------------------------------------------------------
-# allocated PROCESS: total bytes the process has allocated so far (each process's own GC counter).
-allocated() {
-  local proc=$1
-  if [ "$proc" = peers ]; then
-    curl -fsS --max-time 5 "${URL[$proc]}/gc/allocated"
-  else
-    curl -fsS --max-time 5 "${URL[$proc]}/metrics" \
-      | awk '/^dotnet_gc_heap_total_allocated(_bytes)?_total[ {]/ { v = $NF } END { if (v == "") exit 1; printf "%.0f\n", v }'
-  fi
+# counters PROCESS FILE: the process's counters now. Shop: its /metrics (total allocated bytes, cache lookups by
+# level); peers: /gc/allocated (total allocated bytes). An empty file when the endpoint does not answer.
+counters() {
+  local path=/metrics
+  [ "$1" = peers ] && path=/gc/allocated
+  curl -fsS --max-time 5 "${URL[$1]}$path" >"$2" 2>/dev/null || : >"$2"
 }
 
 # run_wrk TARGET CONNECTIONS SECONDS OUTFILE [seq 2]
@@ -257,7 +255,9 @@ if [ "$WARMUP" -gt 0 ]; then
     mine=()
     for t in "${TARGETS[@]}"; do read -r _ p _ <<<"$t"; [ "$p" = "$proc" ] && mine+=("$t"); done
     # Two passes over the app's endpoints, so the methods JIT-compiled last also reach tier 1.
+    # At least 5 s per endpoint and pass: the peers app's six endpoints get 60 s in all.
     slice=$(( (WARMUP + 2 * ${#mine[@]} - 1) / (2 * ${#mine[@]}) ))
+    [ "$slice" -ge 5 ] || slice=5
     step "Warm-up $proc: ${#mine[@]} endpoint(s), 2 x $slice s each"
     for _ in 1 2; do
       for t in "${mine[@]}"; do run_wrk "$t" 32 "$slice" "$OUT/warmup.out"; done
@@ -268,7 +268,7 @@ fi
 # Interleaving: Shop's endpoint and its peers back to back; the order of each group flips every round.
 GROUPS_OF_TARGETS=("shop-live bare" "shop-l1 fusion hybrid memory" "shop-redis redis" "shop-db npgsql")
 target_line() { local t; for t in "${TARGETS[@]}"; do [ "${t%% *}" = "$1" ] && { echo "$t"; return; }; done; }
-printf 'round\tconnections\ttarget\tprocess\trequests_per_s\tp50_ms\tp99_ms\tnon_2xx\tsocket_errors\trequests\tallocated_bytes_per_request\n' >"$OUT/results.tsv"
+printf 'round\tconnections\ttarget\tprocess\trequests_per_s\tp50_ms\tp99_ms\tnon_2xx\tsocket_errors\trequests\tallocated_bytes_per_request\tanswered_by\n' >"$OUT/results.tsv"
 run_failed=0
 for round in $(seq "$ROUNDS"); do
   for c in "${CONNECTIONS[@]}"; do
@@ -285,12 +285,12 @@ for round in $(seq "$ROUNDS"); do
         read -r _ proc _ <<<"$t"
         file=$OUT/r$round-c$c-$name.wrk
         prime "$t"
-        a0=$(allocated "$proc") || a0=""
+        counters "$proc" "$OUT/before.txt"
         run_wrk "$t" "$c" "$DURATION" "$file" || { echo "wrk failed on $name"; cat "$file"; run_failed=1; continue; }
-        a1=$(allocated "$proc") || a1=""
-        line=$(node "$TOOLS/peers.mjs" parse "$file" "$a0" "$a1")
+        counters "$proc" "$OUT/after.txt"
+        line=$(node "$TOOLS/peers.mjs" parse "$file" "$OUT/before.txt" "$OUT/after.txt")
         printf '%s\t%s\t%s\t%s\t%s\n' "$round" "$c" "$name" "$proc" "$line" >>"$OUT/results.tsv"
-        printf '    %-11s %s\n' "$name" "$(awk -F'\t' '{ printf "%8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  non-2xx %s  errors %s  alloc %s B/req", $1, $2, $3, $4, $5, $7 }' <<<"$line")"
+        printf '    %-11s %s\n' "$name" "$(awk -F'\t' '{ printf "%8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  non-2xx %s  errors %s  alloc %s B/req  %s", $1, $2, $3, $4, $5, $7, $8 }' <<<"$line")"
         awk -F'\t' '$4 != 0 || $5 != 0 || $6 == 0 { exit 1 }' <<<"$line" || { echo "    ^ $name: errors or no requests (see $file)"; run_failed=1; }
       done
     done

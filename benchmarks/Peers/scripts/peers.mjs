@@ -70,7 +70,34 @@ function ms(text) {
   return Number(m[1]) * factor;
 }
 
-function parse([file, a0, a1]) {
+// A counters file: a bare number (the peers' /gc/allocated) or Prometheus text (Shop's /metrics).
+function counters(path) {
+  const text = path ? readFileSync(path, 'utf8').trim() : '';
+  if (/^\d+$/.test(text)) return { allocated: Number(text), lookups: {} };
+  let allocated = NaN;
+  const lookups = {};
+  for (const l of text.split('\n')) {
+    const m = /^([a-z_]+)(\{[^}]*\})?\s+(\S+)/.exec(l);
+    if (!m) continue;
+    if (/^dotnet_gc_heap_total_allocated(_bytes)?_total$/.test(m[1])) allocated = Number(m[3]);
+    else if (m[1] === 'shop_cache_lookups_total' && /entry_type="product"/.test(m[2] ?? '')) {
+      const level = /level="([^"]+)"/.exec(m[2])?.[1] ?? '?';
+      const result = /result="([^"]+)"/.exec(m[2])?.[1] ?? '?';
+      const key = result === 'hit' ? level : `${level} ${result}`;
+      lookups[key] = (lookups[key] ?? 0) + Number(m[3]);
+    }
+  }
+  return { allocated, lookups };
+}
+
+// Which level answered Shop's product lookups during the run (from shop_cache_lookups_total), e.g. "l1 99.8%, l2 0.2%".
+function answeredBy(before, after) {
+  const delta = Object.entries(after.lookups).map(([k, v]) => [k, v - (before.lookups[k] ?? 0)]).filter(([, v]) => v > 0);
+  const total = delta.reduce((s, [, v]) => s + v, 0);
+  return total === 0 ? '' : delta.sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${(100 * v / total).toFixed(1)}%`).join(', ');
+}
+
+function parse([file, beforeFile, afterFile]) {
   const text = readFileSync(file, 'utf8');
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? 0);
   const p50 = ms(/^\s+50%\s+(\S+)/m.exec(text)?.[1] ?? '');
@@ -79,8 +106,10 @@ function parse([file, a0, a1]) {
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(text);
   const errors = socket ? socket.slice(1).reduce((s, x) => s + Number(x), 0) : 0;
   const requests = Number(/(\d+) requests in/.exec(text)?.[1] ?? 0);
-  const alloc = a0 && a1 && requests > 0 ? Math.round((Number(a1) - Number(a0)) / requests) : '';
-  console.log([rps.toFixed(0), p50.toFixed(3), p99.toFixed(3), non2xx, errors, requests, alloc].join('\t'));
+  const before = counters(beforeFile), after = counters(afterFile);
+  const bytes = after.allocated - before.allocated;
+  const alloc = Number.isFinite(bytes) && requests > 0 ? Math.round(bytes / requests) : '';
+  console.log([rps.toFixed(0), p50.toFixed(3), p99.toFixed(3), non2xx, errors, requests, alloc, answeredBy(before, after)].join('\t'));
 }
 
 // --- report --------------------------------------------------------------------------------------------------
@@ -177,7 +206,7 @@ function report(args) {
   line();
   const head = ['endpoint'];
   for (const c of conns) head.push(`req/s c=${c}`, `p50 ms c=${c}`, `p99 ms c=${c}`);
-  head.push(`alloc B/req c=${main}`, `req/s of each round c=${main}`);
+  head.push(`alloc B/req c=${main}`, `Shop's product lookups answered by (c=${main})`, `req/s of each round c=${main}`);
   line(`| ${head.join(' | ')} |`);
   line(`|${head.map(() => '---').join('|')}|`);
   for (const t of ORDER) {
@@ -187,7 +216,7 @@ function report(args) {
       const b = best[c][t];
       cells.push(k(Number(b.requests_per_s)), f2(Number(b.p50_ms)), f2(Number(b.p99_ms)));
     }
-    cells.push(bytes(best[main][t].allocated_bytes_per_request), all[main][t].map((x) => k(x)).join(', '));
+    cells.push(bytes(best[main][t].allocated_bytes_per_request), best[main][t].answered_by || '–', all[main][t].map((x) => k(x)).join(', '));
     line(`| ${cells.join(' | ')} |`);
   }
   line();
