@@ -177,12 +177,19 @@ wait_live() {
   fail "$name did not answer ${URL[$name]}$path within $limit s"
 }
 
-shop_env=(ConnectionStrings__Redis="$REDIS_CS" Auth__Authority=https://127.0.0.1:1)
+# Shop's own connection strings (appsettings*.json) pointed at this server and database: a setting Shop adds there
+# (Max Auto Prepare, say) is measured with it.
+shop_settings=src/Shop.Api/appsettings.json,src/Shop.Api/appsettings.Production.json
+SHOP_PG_CS=$(node "$TOOLS/peers.mjs" connection-string "$shop_settings" Postgres "$DB_CS")
+SHOP_REDIS_CS=$(node "$TOOLS/peers.mjs" connection-string "$shop_settings" Redis "$REDIS_CS")
+echo "Shop's connection strings: PostgreSQL '$(sed -E 's/(password=)[^;]*/\1***/I' <<<"$SHOP_PG_CS")'," \
+  "Redis '$(sed -E 's/(password=)[^,]*/\1***/I' <<<"$SHOP_REDIS_CS")'"
+shop_env=(ConnectionStrings__Redis="$SHOP_REDIS_CS" Auth__Authority=https://127.0.0.1:1)
 if [ "$have" != "$PRODUCTS" ]; then
   # A Shop start of its own migrates and seeds, with a long command timeout (the COPY of a million reviews can
   # outlast the default 30 s on a busy machine); the measured instances then all start alike.
   step "Seeding $DB: Shop migrates it and loads the $SEED seed"
-  start seed src/Shop.Api "$SHOP_DLL" "${shop_env[@]}" ConnectionStrings__Postgres="$DB_CS;Command Timeout=900" \
+  start seed src/Shop.Api "$SHOP_DLL" "${shop_env[@]}" ConnectionStrings__Postgres="$SHOP_PG_CS;Command Timeout=900" \
     Cache__KeyPrefix=shoppeers Database__MigrateOnStartup=true Database__Seed="$SEED"
   wait_live seed /health/live 900
   kill "${PID[seed]}"; wait "${PID[seed]}" 2>/dev/null || true
@@ -190,7 +197,7 @@ if [ "$have" != "$PRODUCTS" ]; then
 fi
 
 step "Starting shop, shop-l2 (L1 off), shop-db (cache off) and the peers app"
-shop_env+=(ConnectionStrings__Postgres="$DB_CS")
+shop_env+=(ConnectionStrings__Postgres="$SHOP_PG_CS")
 start shop src/Shop.Api "$SHOP_DLL" "${shop_env[@]}" Cache__KeyPrefix=shoppeers
 start shop-l2 src/Shop.Api "$SHOP_DLL" "${shop_env[@]}" Cache__KeyPrefix=shoppeersl2 Cache__L1Enabled=false
 start shop-db src/Shop.Api "$SHOP_DLL" "${shop_env[@]}" Cache__KeyPrefix=shoppeersdb Cache__Enabled=false

@@ -2,7 +2,9 @@
 //   node peers.mjs check --ids 1,2,42 NAME=URL...     every endpoint answers 200; product JSON equal to Shop's
 //   node peers.mjs parse FILE.wrk [ALLOC0 ALLOC1]     one tab-separated result line from wrk --latency output
 //   node peers.mjs report --results TSV --out MD [--chart SVG] [--smoke] ...   the report (and its chart)
-import { readFileSync, writeFileSync } from 'node:fs';
+//   node peers.mjs connection-string APPSETTINGS NAME LOCAL   Shop's own connection string NAME with LOCAL's server and
+//                                                     database: every other setting Shop's appsettings.json makes is kept
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 
 const [command, ...rest] = process.argv.slice(2);
@@ -262,9 +264,31 @@ function chart(best, main, low) {
   return out.join('\n') + '\n';
 }
 
+// --- connection-string ---------------------------------------------------------------------------------------
+// Npgsql ("Key=Value;...") or StackExchange.Redis ("host:port,key=value,..."): LOCAL's entries replace those of the
+// appsettings value with the same key (Redis: its endpoints replace all of them); the rest is kept, in order.
+function connectionString([appsettings, name, local]) {
+  // APPSETTINGS: a comma-separated list (appsettings.json, appsettings.Production.json); the last that sets NAME wins.
+  let configured = '';
+  for (const file of appsettings.split(',')) {
+    if (!existsSync(file)) continue;
+    configured = JSON.parse(readFileSync(file, 'utf8'))?.ConnectionStrings?.[name] ?? configured;
+  }
+  const separator = name === 'Redis' ? ',' : ';';
+  const split = (cs) => cs.split(separator).map((x) => x.trim()).filter(Boolean);
+  const key = (entry) => (entry.includes('=') ? entry.slice(0, entry.indexOf('=')).trim().toLowerCase() : null);
+  const override = split(local);
+  const overridden = new Set(override.map(key));
+  const kept = split(configured).filter((e) => (key(e) === null ? !override.some((o) => key(o) === null) : !overridden.has(key(e))));
+  const endpoints = [...override.filter((e) => key(e) === null), ...kept.filter((e) => key(e) === null)];
+  const settings = [...kept.filter((e) => key(e) !== null), ...override.filter((e) => key(e) !== null)];
+  console.log([...endpoints, ...settings].join(separator));
+}
+
 switch (command) {
+  case 'connection-string': connectionString(rest); break;
   case 'check': await check(rest); break;
   case 'parse': parse(rest); break;
   case 'report': report(rest); break;
-  default: console.error('usage: node peers.mjs check|parse|report ...'); process.exit(2);
+  default: console.error('usage: node peers.mjs check|parse|report|connection-string ...'); process.exit(2);
 }
