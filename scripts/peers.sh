@@ -6,7 +6,7 @@
 #   1. PostgreSQL + Redis (scripts/services.sh start); wrk from Debian when missing
 #   2. Release build of src/Shop.Api and benchmarks/Peers (skipped with --no-build)
 #   3. database $SHOP_PEERS_DB (default shop_peers; shop_peers_smoke for --smoke), reused when it already holds the
-#      seed, else recreated: Shop's first instance migrates it and loads the large seed (100,000 products, 1,000,000
+#      seed, else recreated: a Shop start of its own migrates it and loads the large seed (100,000 products, 1,000,000
 #      reviews; --smoke: the demo seed, 2,000 products)
 #   4. four processes, all Production, Information logging, the same CPU set (SHOP_PEERS_SERVER_CPUS, default all):
 #        shop     Shop as configured by default (L1 + Redis)        Redis key prefix shoppeers
@@ -132,7 +132,7 @@ have=$(sql -d "$DB" -c "SELECT count(*) FROM products" 2>/dev/null || echo none)
 if [ "$have" = "$PRODUCTS" ]; then
   echo "reusing $DB: it holds the $SEED seed ($have products)"
 else
-  echo "recreating $DB (found: $have products); Shop's first instance migrates it and loads the seed"
+  echo "recreating $DB (found: $have products); a Shop start of its own migrates it and loads the seed"
   sql -d postgres -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
 fi
 DB_CS=$(sed -E "s/(^|;)Database=[^;]*/\1Database=$DB/I" <<<"$ConnectionStrings__Postgres")

@@ -188,6 +188,8 @@ function report(args) {
     (Number(named.prime) > 0 ? `Before each run of a cached endpoint, a ${named.prime} s walk over all hot ids refills its caches (an L1 entry lives 30 s), so the run measures hits. ` : '') +
     `Allocated bytes per request: the process's total allocated bytes (Shop: \`dotnet_gc_heap_total_allocated_bytes_total\` at \`/metrics\`; ` +
     `peers: \`GC.GetTotalAllocatedBytes()\`) before and after the run, divided by its requests, background work included.`);
+  line('Fairness: every server process runs the same runtime with the same settings on the same CPUs; all four run for the whole ' +
+    'measurement, but only one is under load at a time (the others idle, their timers aside). wrk shares the machine with them.');
   line();
 
   line(`## Ratios at ${main} connections (best of ${named.rounds})`);
