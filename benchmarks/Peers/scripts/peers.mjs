@@ -22,9 +22,15 @@ function options(args) {
   return { named, positional };
 }
 
+// A first request may wait for JIT, EF Core's model and query compilation on a busy machine: a generous timeout;
+// a failure is an answer (status 0) for the caller to report, not a crash.
 async function get(url) {
-  const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-  return { status: response.status, type: response.headers.get('content-type') ?? '', body: await response.text() };
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
+    return { status: response.status, type: response.headers.get('content-type') ?? '', body: await response.text() };
+  } catch (error) {
+    return { status: 0, type: '', body: `${error.name}: ${error.message}` };
+  }
 }
 
 // --- check ---------------------------------------------------------------------------------------------------
@@ -42,12 +48,12 @@ async function check(args) {
 
   for (const t of targets.filter((x) => !x.url.includes('%d'))) {
     const r = await get(t.url);
-    if (r.status !== 200) fail(`${t.name}: ${t.url} answered ${r.status}`);
+    if (r.status !== 200) fail(`${t.name}: ${t.url} answered ${r.status} ${r.body.slice(0, 200)}`);
     else console.log(`    ok   ${t.name}: 200 ${JSON.stringify(r.body.slice(0, 40))}`);
   }
   for (const id of ids) {
     const expected = await get(reference.url.replace('%d', id));
-    if (expected.status !== 200) { fail(`${reference.name} product ${id}: ${expected.status}`); continue; }
+    if (expected.status !== 200) { fail(`${reference.name} product ${id}: ${expected.status} ${expected.body.slice(0, 200)}`); continue; }
     let shape;
     try { shape = Object.keys(JSON.parse(expected.body)).join(','); } catch { fail(`${reference.name} product ${id}: not JSON`); continue; }
     for (const t of products) {
