@@ -255,7 +255,7 @@ function chart(best, main, low) {
   const names = ORDER.filter((t) => best[main]?.[t]);
   const rowH = 26, top = 50, labelW = 250, panelW = 300, gap = 40;
   const height = top + names.length * rowH + 30;
-  const width = labelW + 2 * panelW + gap + 90;
+  const width = labelW + 2 * panelW + gap + 140;
   const panels = [
     { title: `req/s at ${main} connections (higher is better)`, value: (t) => Number(best[main][t].requests_per_s), fmt: k, x: labelW },
     { title: `p99 ms at ${low} connections (lower is better)`, value: (t) => Number(best[low]?.[t]?.p99_ms ?? NaN), fmt: f2, x: labelW + panelW + gap + 45 },
