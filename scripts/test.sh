@@ -18,6 +18,7 @@
 #      a few seconds), one pass/fail
 #   4c. the chaos lab, short (scripts/chaos.sh --short: faults under load on two instances, its own PostgreSQL and
 #      Redis), one pass/fail; report mode for now: passes when the lab ran and wrote its table
+#   4d. the peers smoke (scripts/peers.sh --smoke: Shop and benchmarks/Peers answer every endpoint with the same JSON), one pass/fail
 #   5. docker-compose.yml (+ docker-compose.dev.yml) validated with `docker-compose config -q` (no engine needed), with
 #      throwaway secrets; and the shipped file runs no Development API and publishes ports on 127.0.0.1 only
 #
@@ -411,6 +412,20 @@ if [ "$build_ok" = 1 ]; then
   else
     tail -n 30 "$LOGS/chaos-short.log"
     record_failure "chaos lab --short exited $rc (see artifacts/test-logs/chaos-short.log)"
+  fi
+else
+  note "skipped: Shop.sln did not build"
+fi
+
+# --- 4d. peers smoke (issue #16) ----------------------------------------------------------------------------
+# Shop's three configurations beside the peers app, a second of wrk per endpoint, product JSON compared byte for byte.
+section "Peers smoke (scripts/peers.sh --smoke)"
+if [ "$build_ok" = 1 ]; then
+  t0=$SECONDS
+  if scripts/peers.sh --smoke --no-build >"$LOGS/peers-smoke.log" 2>&1; then
+    passed=$((passed + 1)); note "peers smoke ok ($((SECONDS - t0)) s)"
+  else
+    tail -n 40 "$LOGS/peers-smoke.log"; record_failure "peers smoke (see artifacts/test-logs/peers-smoke.log)"
   fi
 else
   note "skipped: Shop.sln did not build"
