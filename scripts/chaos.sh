@@ -66,17 +66,21 @@ redis_stop() {
   return 1
 }
 
+# The local cluster runs with the ACL of scripts/services.sh: redis-cli and the lab's instances use its admin user.
+cluster_env_value() { scripts/services.sh cluster-env | sed -n "s/^export $1='\\(.*\\)'$/\\1/p"; }
+ccli() { REDISCLI_AUTH="$(cluster_env_value REDISCLI_AUTH)" redis-cli --no-auth-warning "$@"; }
+
 # CLUSTER FAILOVER on the replica of the first healthy primary; returns when the replica reports itself primary.
 cluster_failover() {
   local nodes primary_id primary_port replica_port
-  nodes=$(redis-cli -p "$CLUSTER_PORT" cluster nodes)
+  nodes=$(ccli -p "$CLUSTER_PORT" cluster nodes)
   primary_id=$(awk '$3 ~ /master/ && $3 !~ /fail/ && $8 == "connected" && NF > 8 { print $1; exit }' <<<"$nodes")
   primary_port=$(awk -v id="$primary_id" '$1 == id { split($2, a, "[:@]"); print a[2] }' <<<"$nodes")
   replica_port=$(awk -v id="$primary_id" '$3 ~ /slave/ && $4 == id && $3 !~ /fail/ { split($2, a, "[:@]"); print a[2]; exit }' <<<"$nodes")
   [ -n "$replica_port" ] || { log "no replica found for primary $primary_id"; return 1; }
-  redis-cli -p "$replica_port" cluster failover >/dev/null
+  ccli -p "$replica_port" cluster failover >/dev/null
   for _ in $(seq 150); do
-    if redis-cli -p "$replica_port" role | head -n 1 | grep -q master; then
+    if ccli -p "$replica_port" role | head -n 1 | grep -q master; then
       echo "replica 127.0.0.1:$replica_port is primary now (was 127.0.0.1:$primary_port)"; return 0
     fi
     sleep 0.1
@@ -88,15 +92,15 @@ cluster_failover() {
 # killed node is back (scripts/services.sh cluster-start restarts it; it rejoins as a replica).
 cluster_kill_primary() {
   local nodes primary_id primary_port replica_port pid
-  nodes=$(redis-cli -p "$CLUSTER_PORT" cluster nodes)
+  nodes=$(ccli -p "$CLUSTER_PORT" cluster nodes)
   primary_id=$(awk '$3 ~ /master/ && $3 !~ /fail/ && $8 == "connected" && NF > 8 { print $1; exit }' <<<"$nodes")
   primary_port=$(awk -v id="$primary_id" '$1 == id { split($2, a, "[:@]"); print a[2] }' <<<"$nodes")
   replica_port=$(awk -v id="$primary_id" '$3 ~ /slave/ && $4 == id && $3 !~ /fail/ { split($2, a, "[:@]"); print a[2]; exit }' <<<"$nodes")
   [ -n "$replica_port" ] || { log "no replica found for primary $primary_id"; return 1; }
-  pid=$(redis-cli -p "$primary_port" info server | tr -d '\r' | awk -F: '$1 == "process_id" { print $2 }')
+  pid=$(ccli -p "$primary_port" info server | tr -d '\r' | awk -F: '$1 == "process_id" { print $2 }')
   kill -9 "$pid"
   for _ in $(seq 300); do
-    if redis-cli -p "$replica_port" role 2>/dev/null | head -n 1 | grep -q master; then
+    if ccli -p "$replica_port" role 2>/dev/null | head -n 1 | grep -q master; then
       scripts/services.sh cluster-start >/dev/null 2>&1
       echo "primary 127.0.0.1:$primary_port killed; replica 127.0.0.1:$replica_port promoted; the killed node rejoined"; return 0
     fi
@@ -178,9 +182,9 @@ as_pg psql -h "$CHAOS_PGDATA" -p "$CHAOS_PG_PORT" -U postgres -d postgres -qtAc 
 log "lab PostgreSQL on 127.0.0.1:$CHAOS_PG_PORT, lab Redis on 127.0.0.1:$CHAOS_REDIS_PORT"
 
 if [[ ",$SCENARIOS," == *,failover,* || ",$SCENARIOS," == *,primary-kill,* ]]; then
-  redis-cli -p "$CLUSTER_PORT" ping >/dev/null 2>&1 || cluster_started=1
+  ccli -p "$CLUSTER_PORT" ping >/dev/null 2>&1 || cluster_started=1
   scripts/services.sh cluster-start
-  LAB_ARGS+=(--cluster "$(seq "$CLUSTER_PORT" $((CLUSTER_PORT + 5)) | sed 's/^/127.0.0.1:/' | paste -sd, -)")
+  LAB_ARGS+=(--cluster "$(cluster_env_value SHOP_TEST_REDIS_ADMIN | sed 's/,connectTimeout=[0-9]*//; s/,allowAdmin=true//')")
 fi
 
 if [ "$BUILD" = 1 ]; then
