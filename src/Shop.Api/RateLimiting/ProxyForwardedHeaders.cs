@@ -19,7 +19,6 @@ internal static class ProxyForwardedHeaders
         var section = configuration.GetSection(Section);
         services.Configure<ForwardedHeadersOptions>(options =>
         {
-            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             options.ForwardLimit = section.GetValue("ForwardLimit", 1);
             options.KnownProxies.Clear();
             options.KnownIPNetworks.Clear();
@@ -27,6 +26,10 @@ internal static class ProxyForwardedHeaders
                 options.KnownProxies.Add(IPAddress.Parse(proxy));
             foreach (var network in section.GetSection("KnownNetworks").Get<string[]>() ?? [])
                 options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            // Careful: with both lists empty the middleware trusts EVERY peer, so with no proxy named it must do nothing.
+            options.ForwardedHeaders = options.KnownProxies.Count + options.KnownIPNetworks.Count > 0
+                ? ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto
+                : ForwardedHeaders.None;
         });
         return services;
     }
