@@ -26,7 +26,6 @@ internal sealed partial class ProblemDetailsExceptionHandler(
                 Title = "One or more validation errors occurred.",
             },
             BadHttpRequestException b => Problem(b.StatusCode, TitleOf(b.StatusCode), DescribeBadRequest(b)),
-            JsonException j => Problem(StatusCodes.Status400BadRequest, TitleOf(400), DescribeJson(j)),
             DomainException d => Problem(StatusCodes.Status400BadRequest, "The request breaks a domain rule.", d.Message),
             NotFoundException n => Problem(StatusCodes.Status404NotFound, "The resource was not found.", n.Message),
             ConflictException c => Problem(StatusCodes.Status409Conflict, "Conflict.", c.Message),
