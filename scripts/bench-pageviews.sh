@@ -57,7 +57,7 @@ while port_in_use "$port"; do port=$((port + 1)); done
 base=http://127.0.0.1:$port
 (cd src/Shop.Api && ASPNETCORE_ENVIRONMENT=Development \
   ConnectionStrings__Postgres="$(sed -E "s/(^|;)Database=[^;]*/\1Database=$DB/I" <<<"$ConnectionStrings__Postgres")" \
-  Cache__KeyPrefix=$PREFIX PageViews__RateLimit__PermitLimit=1000000000 Logging__LogLevel__Default=Warning \
+  Cache__KeyPrefix=$PREFIX RateLimiting__PageViews__PermitLimit=1000000000 RateLimiting__Writes__PermitLimit=1000000000 RateLimiting__Reads__PermitLimit=1000000000 Logging__LogLevel__Default=Warning \
   exec dotnet bin/Release/net10.0/Shop.Api.dll --urls "$base" >"$LOGS/api.log" 2>&1 </dev/null) &
 api_pid=$!
 for _ in $(seq 120); do

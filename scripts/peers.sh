@@ -124,8 +124,12 @@ PEERS_DLL=bin/Release/net10.0/Peers.dll
 
 # --- 3. database and Redis keys ------------------------------------------------------------------------------
 step "Database $DB ($SEED seed, $PRODUCTS products)"
-pg_host=$(cs_get "$ConnectionStrings__Postgres" Host); pg_port=$(cs_get "$ConnectionStrings__Postgres" Port)
-pg_user=$(cs_get "$ConnectionStrings__Postgres" Username); pg_pass=$(cs_get "$ConnectionStrings__Postgres" Password)
+# Created and migrated as the owner role (scripts/services.sh: ConnectionStrings__PostgresMigrations); Shop and the
+# peers app read it as the app role, as in production.
+owner_cs=${ConnectionStrings__PostgresMigrations:-$ConnectionStrings__Postgres}
+app_role=$(cs_get "$ConnectionStrings__Postgres" Username)
+pg_host=$(cs_get "$owner_cs" Host); pg_port=$(cs_get "$owner_cs" Port)
+pg_user=$(cs_get "$owner_cs" Username); pg_pass=$(cs_get "$owner_cs" Password)
 psql=$(find_psql) || fail "psql not found"
 sql() { PGPASSWORD=$pg_pass PGOPTIONS="-c client_min_messages=warning" "$psql" -h "$pg_host" -p "${pg_port:-5432}" -U "$pg_user" -qtAX "$@"; }
 have=$(sql -d "$DB" -c "SELECT count(*) FROM products" 2>/dev/null || echo none)
@@ -134,9 +138,16 @@ if [ "$have" = "$PRODUCTS" ]; then
 else
   echo "recreating $DB (found: $have products); a Shop start of its own migrates it and loads the seed"
   sql -d postgres -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
+  [ "$app_role" = "$pg_user" ] || sql -d "$DB" -v ON_ERROR_STOP=1 \
+    -c "GRANT USAGE ON SCHEMA public TO $app_role" \
+    -c "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO $app_role" \
+    -c "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO $app_role"
 fi
+DB_OWNER_CS=$(sed -E "s/(^|;)Database=[^;]*/\1Database=$DB/I" <<<"$owner_cs")
 DB_CS=$(sed -E "s/(^|;)Database=[^;]*/\1Database=$DB/I" <<<"$ConnectionStrings__Postgres")
 REDIS_CS=$ConnectionStrings__Redis
+# The peers app's keys are not under Shop's prefix, which is all the shop-app ACL user may touch: it uses the admin.
+PEERS_REDIS_CS=$(sed 's/,allowAdmin=true//' <<<"${SHOP_TEST_REDIS_ADMIN:-$REDIS_CS}")
 redis_hostport=${REDIS_CS%%,*}
 rcli=(redis-cli -h "${redis_hostport%:*}" -p "${redis_hostport##*:}")
 # Entries of an earlier run may describe rows of another database (the smoke's, or one since recreated): start
@@ -184,12 +195,14 @@ SHOP_PG_CS=$(node "$TOOLS/peers.mjs" connection-string "$shop_settings" Postgres
 SHOP_REDIS_CS=$(node "$TOOLS/peers.mjs" connection-string "$shop_settings" Redis "$REDIS_CS")
 echo "Shop's connection strings: PostgreSQL '$(sed -E 's/(password=)[^;]*/\1***/I' <<<"$SHOP_PG_CS")'," \
   "Redis '$(sed -E 's/(password=)[^,]*/\1***/I' <<<"$SHOP_REDIS_CS")'"
-shop_env=(ConnectionStrings__Redis="$SHOP_REDIS_CS" Auth__Authority=https://127.0.0.1:1)
+# One load generator is one client: the per-client rate limits are lifted (they are not what is measured).
+shop_env=(ConnectionStrings__Redis="$SHOP_REDIS_CS" Auth__Authority=https://127.0.0.1:1
+  RateLimiting__Reads__PermitLimit=1000000000 RateLimiting__Writes__PermitLimit=1000000000)
 if [ "$have" != "$PRODUCTS" ]; then
   # A Shop start of its own migrates and seeds, with a long command timeout (the COPY of a million reviews can
   # outlast the default 30 s on a busy machine); the measured instances then all start alike.
   step "Seeding $DB: Shop migrates it and loads the $SEED seed"
-  start seed src/Shop.Api "$SHOP_DLL" "${shop_env[@]}" ConnectionStrings__Postgres="$SHOP_PG_CS;Command Timeout=900" \
+  start seed src/Shop.Api "$SHOP_DLL" "${shop_env[@]}" ConnectionStrings__Postgres="$SHOP_PG_CS;Command Timeout=900" ConnectionStrings__PostgresMigrations="$DB_OWNER_CS;Command Timeout=900" \
     Cache__KeyPrefix=shoppeers Database__MigrateOnStartup=true Database__Seed="$SEED"
   wait_live seed /health/live 900
   kill "${PID[seed]}"; wait "${PID[seed]}" 2>/dev/null || true
@@ -201,7 +214,7 @@ shop_env+=(ConnectionStrings__Postgres="$SHOP_PG_CS")
 start shop src/Shop.Api "$SHOP_DLL" "${shop_env[@]}" Cache__KeyPrefix=shoppeers
 start shop-l2 src/Shop.Api "$SHOP_DLL" "${shop_env[@]}" Cache__KeyPrefix=shoppeersl2 Cache__L1Enabled=false
 start shop-db src/Shop.Api "$SHOP_DLL" "${shop_env[@]}" Cache__KeyPrefix=shoppeersdb Cache__Enabled=false
-start peers benchmarks/Peers "$PEERS_DLL" ConnectionStrings__Postgres="$DB_CS" ConnectionStrings__Redis="$REDIS_CS" Peers__KeyPrefix=peers
+start peers benchmarks/Peers "$PEERS_DLL" ConnectionStrings__Postgres="$DB_CS" ConnectionStrings__Redis="$PEERS_REDIS_CS" Peers__KeyPrefix=peers
 wait_live shop /health/live 120
 wait_live shop-l2 /health/live 120
 wait_live shop-db /health/live 120

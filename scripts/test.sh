@@ -290,6 +290,7 @@ if [ "$api_ok" = 1 ] && [ "$httpyac_ok" = 1 ]; then
   # The built dll runs from the project directory, so its content root (appsettings*.json) is the same as `dotnet run`.
   (cd src/Shop.Api && ASPNETCORE_ENVIRONMENT=Development ConnectionStrings__Postgres="$http_cs" \
     ConnectionStrings__PostgresMigrations="$http_owner_cs" Cache__KeyPrefix="$key_prefix" \
+    RateLimiting__Reads__PermitLimit=1000000000 RateLimiting__Writes__PermitLimit=1000000000 \
     exec dotnet bin/Release/net10.0/Shop.Api.dll --urls "$base_url" >"$LOGS/http-api.log" 2>&1 </dev/null) &
   api_pid=$!
   echo "$api_pid" >"$API_PID_FILE"

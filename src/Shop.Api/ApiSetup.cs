@@ -5,6 +5,7 @@ using Microsoft.OpenApi;
 using Shop.Api.Endpoints;
 using Shop.Api.Errors;
 using Shop.Api.Observability;
+using Shop.Api.RateLimiting;
 using Shop.Api.Security;
 using Shop.Application.Abstractions;
 
@@ -24,7 +25,8 @@ internal static class ApiSetup
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
         services.AddShopMetrics();
-        services.AddPageViewRateLimiter(configuration);
+        services.AddProxyForwardedHeaders(configuration);
+        services.AddClientRateLimiting(configuration);
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen(swagger =>
         {
@@ -53,9 +55,11 @@ internal static class ApiSetup
     public static WebApplication UseApi(this WebApplication app)
     {
         var maxBody = app.Configuration.GetValue("Api:MaxRequestBodyBytes", DefaultMaxRequestBodyBytes);
+        app.UseForwardedHeaders(); // first: everything after sees the client's address (from a known proxy only)
         app.UseExceptionHandler();
         app.UseStatusCodePages(); // 401/403 from the auth middleware get a ProblemDetails body too
         app.UseRequestSizeLimit(maxBody);
+        app.UseUtf8Bodies(); // 415 for a charset other than UTF-8, before any body is read
         app.UseCacheHeader();
         // Swagger:Enabled: true in appsettings.Development.json, false in the base file, so off in Production unless asked for.
         var swagger = app.Configuration.GetValue("Swagger:Enabled", false);
@@ -66,8 +70,8 @@ internal static class ApiSetup
         }
         app.UseManagementMetrics(); // /metrics on Management:Port only, before authorization (Prometheus sends no token)
         app.UseAuthentication();
+        app.UseRateLimiter(); // after authentication (a user is limited by id), before authorization (refused calls count)
         app.UseAuthorization();
-        app.UseRateLimiter(); // after authentication: page views are limited per user, else per IP
 
         if (swagger) app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription().Public();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).Public();

@@ -34,7 +34,10 @@ public sealed class Lab(LabOptions options, PgProbe pg, RedisProbe redis, LabRep
             ["Database__MigrateOnStartup"] = "true",
             ["Database__Seed"] = "large",
             ["Cache__KeyPrefix"] = prefix,
-            ["PageViews__RateLimit__PermitLimit"] = "1000000000",
+            // The lab is one client driving thousands of requests a second: lift every per-client limit.
+            ["RateLimiting__Reads__PermitLimit"] = "1000000000",
+            ["RateLimiting__Writes__PermitLimit"] = "1000000000",
+            ["RateLimiting__PageViews__PermitLimit"] = "1000000000",
         };
         if (!development) env["Auth__Authority"] = "https://127.0.0.1:1";
         foreach (var (k, v) in extra) env[k] = v;

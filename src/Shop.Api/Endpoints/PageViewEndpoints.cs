@@ -1,4 +1,5 @@
 using Mediator;
+using Shop.Api.RateLimiting;
 using Shop.Api.Security;
 using Shop.Application.PageViews.GetPageViews;
 using Shop.Application.PageViews.RecordPageView;

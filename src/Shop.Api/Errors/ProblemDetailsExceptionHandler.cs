@@ -1,3 +1,4 @@
+using System.Text.Json;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -24,12 +25,7 @@ internal sealed partial class ProblemDetailsExceptionHandler(
                 Status = StatusCodes.Status400BadRequest,
                 Title = "One or more validation errors occurred.",
             },
-            BadHttpRequestException b => new ProblemDetails
-            {
-                Status = b.StatusCode,
-                Title = b.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is too large." : "The request is malformed.",
-                Detail = b.Message,
-            },
+            BadHttpRequestException b => Problem(b.StatusCode, TitleOf(b.StatusCode), DescribeBadRequest(b)),
             DomainException d => Problem(StatusCodes.Status400BadRequest, "The request breaks a domain rule.", d.Message),
             NotFoundException n => Problem(StatusCodes.Status404NotFound, "The resource was not found.", n.Message),
             ConflictException c => Problem(StatusCodes.Status409Conflict, "Conflict.", c.Message),
@@ -58,6 +54,28 @@ internal sealed partial class ProblemDetailsExceptionHandler(
     }
 
     private static ProblemDetails Problem(int status, string title, string? detail) => new() { Status = status, Title = title, Detail = detail };
+
+    private static string TitleOf(int status) => status switch
+    {
+        StatusCodes.Status413PayloadTooLarge => "The request body is too large.",
+        StatusCodes.Status415UnsupportedMediaType => "Unsupported media type.",
+        _ => "The request is malformed.",
+    };
+
+    /// <summary>
+    /// What was wrong, without internals: ASP.NET Core's binding messages name the parameter and the value, which
+    /// helps; a JSON reader's message names .NET types and byte positions, so only its JSON path is kept.
+    /// </summary>
+    private static string DescribeBadRequest(BadHttpRequestException b) => b switch
+    {
+        { InnerException: JsonException json } => DescribeJson(json),
+        { StatusCode: StatusCodes.Status413PayloadTooLarge or StatusCodes.Status415UnsupportedMediaType } => b.Message,
+        _ when b.Message.StartsWith("Failed to bind parameter", StringComparison.Ordinal) => b.Message,
+        _ => "The request is missing a required value, or its body is not the JSON this operation expects.",
+    };
+
+    private static string DescribeJson(JsonException json) =>
+        "The body is not the JSON this operation expects" + (string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "." : $" (at {json.Path}).");
 
     private static string CamelCase(string name) =>
         string.IsNullOrEmpty(name) ? name : string.Join('.', name.Split('.').Select(p => char.ToLowerInvariant(p[0]) + p[1..]));

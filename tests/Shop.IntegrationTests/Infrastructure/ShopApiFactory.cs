@@ -28,6 +28,9 @@ public sealed class ShopApiFactory(
         builder.UseSetting("Database:MigrateOnStartup", migrateAndSeed ? "true" : "false");
         builder.UseSetting("Database:Seed", migrateAndSeed ? "demo" : "none");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Out of reach unless a test lowers them (RateLimiting tests): one test client makes many requests.
+        builder.UseSetting("RateLimiting:Reads:PermitLimit", "1000000000");
+        builder.UseSetting("RateLimiting:Writes:PermitLimit", "1000000000");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.UseSetting(key, value);
         builder.ConfigureServices(services =>
         {

@@ -62,8 +62,8 @@ public sealed class PageViewApiTests(PageViewApp app) : IClassFixture<PageViewAp
     {
         var instance = app.StartInstance(new Dictionary<string, string?>
         {
-            ["PageViews:RateLimit:PermitLimit"] = "3",
-            ["PageViews:RateLimit:Window"] = "00:10:00",
+            ["RateLimiting:PageViews:PermitLimit"] = "3",
+            ["RateLimiting:PageViews:Window"] = "00:10:00",
         });
         var alice = app.AsUser(21, instance);
         var bob = app.AsUser(22, instance);

@@ -20,7 +20,7 @@ public sealed class PageViewApp(ShopServices services) : ShopApp(services)
     {
         ["PageViews:FlushInterval"] = "01:00:00",
         ["PageViews:FlushThreshold"] = "1000000000",
-        ["PageViews:RateLimit:PermitLimit"] = "1000000",
+        ["RateLimiting:PageViews:PermitLimit"] = "1000000",
         // Longer than a flush takes on a loaded CI machine: a flush that outlives its lease is fenced out before its
         // cleanup, which is safe (the next owner finishes it) but leaves a batch in flight where a test expects none.
         ["PageViews:LeaseTtl"] = "00:00:10",

@@ -43,7 +43,10 @@ public sealed class ChaosLab(LabOptions options)
         ["Database__MigrateOnStartup"] = "true",
         ["Database__Seed"] = "demo",
         ["Cache__KeyPrefix"] = prefix,
-        ["PageViews__RateLimit__PermitLimit"] = "1000000000", // one client sends all views: the limit is not under test
+        // One load generator is one client: the per-client rate limits are not under test.
+        ["RateLimiting__PageViews__PermitLimit"] = "1000000000",
+        ["RateLimiting__Reads__PermitLimit"] = "1000000000",
+        ["RateLimiting__Writes__PermitLimit"] = "1000000000",
     };
 
     /// <summary>

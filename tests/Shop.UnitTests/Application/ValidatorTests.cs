@@ -115,6 +115,7 @@ public sealed class ValidatorTests
     [InlineData("under_score")]
     [InlineData("ünïcode")]
     [InlineData("SKU/1")]
+    [InlineData("SKU-1\n")] // `$` would match before this final newline; the pattern ends with \z
     public void Create_product_refuses_bad_skus(string sku) =>
         new CreateProductCommandValidator().TestValidate(ValidProduct with { Sku = sku }).ShouldHaveValidationErrorFor(c => c.Sku);
 
@@ -132,6 +133,49 @@ public sealed class ValidatorTests
     }
 
     [Theory]
+    [InlineData("N\u0000UL")]
+    [InlineData("line\nbreak")]
+    [InlineData("tab\there")]
+    [InlineData("next\u0085line")]
+    [InlineData("Cafe\u0301")] // NFD
+    [InlineData("evil\u202Egnp.exe")]
+    [InlineData("isolate\u2066x")]
+    public void Text_that_cannot_be_stored_as_sent_is_refused_in_names_descriptions_and_emails(string text)
+    {
+        var product = new CreateProductCommandValidator();
+        product.TestValidate(ValidProduct with { Name = text }).ShouldHaveValidationErrorFor(c => c.Name);
+        var user = new CreateUserCommandValidator();
+        user.TestValidate(new CreateUserCommand(text, "a@example.com", "pro")).ShouldHaveValidationErrorFor(c => c.Name);
+        user.TestValidate(new CreateUserCommand("A", "a" + text + "@example.com", "pro")).ShouldHaveValidationErrorFor(c => c.Email);
+        if (text.Contains('\n', StringComparison.Ordinal) || text.Contains('\t', StringComparison.Ordinal))
+            product.TestValidate(ValidProduct with { Description = text }).ShouldNotHaveValidationErrorFor(c => c.Description);
+        else
+            product.TestValidate(ValidProduct with { Description = text }).ShouldHaveValidationErrorFor(c => c.Description);
+    }
+
+    [Fact]
+    public void Lone_surrogates_are_refused()
+    {
+        // Built in code: an attribute argument is stored as UTF-8, which would turn a lone surrogate into U+FFFD.
+        foreach (var text in new[] { "lone \ud800 high", "lone \udc00 low", "swapped \udc00\ud800", "end \ud83d" })
+        {
+            new CreateProductCommandValidator().TestValidate(ValidProduct with { Name = text, Description = text })
+                .ShouldHaveValidationErrorFor(c => c.Name).WithErrorMessage("Name must be well-formed Unicode (it has a lone surrogate).");
+            new CreateUserCommandValidator().TestValidate(new CreateUserCommand(text, "a@example.com", "pro")).ShouldHaveValidationErrorFor(c => c.Name);
+        }
+    }
+
+    [Theory]
+    [InlineData("Café")] // NFC
+    [InlineData("Zoë's \"shop\" 🛒")] // a surrogate pair is well formed
+    [InlineData("ℌ Ⅻ ﬁ")] // compatibility characters are NFC (NFKC would change them): allowed
+    public void Text_in_nfc_with_pairs_and_symbols_is_accepted(string text)
+    {
+        new CreateProductCommandValidator().TestValidate(ValidProduct with { Name = text, Description = text + "\r\nsecond line" }).ShouldNotHaveAnyValidationErrors();
+        new CreateUserCommandValidator().TestValidate(new CreateUserCommand(text, "a@example.com", "pro")).ShouldNotHaveAnyValidationErrors();
+    }
+
+    [Theory]
     [InlineData(0)]
     [InlineData(-1)]
     [InlineData(1000000.01)]
@@ -146,6 +190,7 @@ public sealed class ValidatorTests
     [InlineData("EURO")]
     [InlineData("E1R")]
     [InlineData(" EUR")]
+    [InlineData("EUR\n")]
     public void Create_product_refuses_bad_currencies(string currency) =>
         new CreateProductCommandValidator().TestValidate(ValidProduct with { Currency = currency }).ShouldHaveValidationErrorFor(c => c.Currency);
 
@@ -260,6 +305,7 @@ public sealed class ValidatorTests
     [InlineData("GB")]
     [InlineData("POUND")]
     [InlineData("")]
+    [InlineData("EUR\n")]
     public void Preferences_refuse_bad_currencies(string currency) =>
         new UpdatePreferencesCommandValidator().TestValidate(new UpdatePreferencesCommand(1, currency, "en", false)).ShouldHaveValidationErrorFor(c => c.Currency);
 
@@ -271,6 +317,8 @@ public sealed class ValidatorTests
     [InlineData("en-gb")]
     [InlineData("en-GBR")]
     [InlineData("e")]
+    [InlineData("en\n")]
+    [InlineData("en-GB\n")]
     public void Preferences_refuse_bad_languages(string language) =>
         new UpdatePreferencesCommandValidator().TestValidate(new UpdatePreferencesCommand(1, "EUR", language, false)).ShouldHaveValidationErrorFor(c => c.Language);
 

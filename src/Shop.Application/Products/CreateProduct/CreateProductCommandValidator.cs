@@ -8,10 +8,10 @@ public sealed class CreateProductCommandValidator : AbstractValidator<CreateProd
 {
     public CreateProductCommandValidator()
     {
-        RuleFor(c => c.Sku).NotEmpty().MaximumLength(Product.MaxSkuLength).Matches("^[A-Za-z0-9-]+$")
+        RuleFor(c => c.Sku).NotEmpty().MaximumLength(Product.MaxSkuLength).Matches(@"^[A-Za-z0-9-]+\z")
             .WithMessage("SKU may contain only letters, digits and '-'.");
-        RuleFor(c => c.Name).NotEmpty().MaximumLength(Product.MaxNameLength);
-        RuleFor(c => c.Description).MaximumLength(Product.MaxDescriptionLength);
+        RuleFor(c => c.Name).NotEmpty().MaximumLength(Product.MaxNameLength).MustBePlainText();
+        RuleFor(c => c.Description).MaximumLength(Product.MaxDescriptionLength).MustBeMultilineText();
         RuleFor(c => c.Price).MustBeAValidPrice();
         RuleFor(c => c.Currency).MustBeACurrencyCode();
         RuleFor(c => c.CategoryId).GreaterThan(0);

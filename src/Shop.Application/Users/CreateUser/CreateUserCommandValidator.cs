@@ -8,8 +8,8 @@ public sealed class CreateUserCommandValidator : AbstractValidator<CreateUserCom
 {
     public CreateUserCommandValidator()
     {
-        RuleFor(c => c.Name).NotEmpty().MaximumLength(User.MaxNameLength);
-        RuleFor(c => c.Email).NotEmpty().MaximumLength(User.MaxEmailLength).EmailAddress();
+        RuleFor(c => c.Name).NotEmpty().MaximumLength(User.MaxNameLength).MustBePlainText();
+        RuleFor(c => c.Email).NotEmpty().MaximumLength(User.MaxEmailLength).EmailAddress().MustBePlainText();
         RuleFor(c => c.Plan).MustBeAPlan();
     }
 }

@@ -9,7 +9,7 @@ public sealed class UpdatePreferencesCommandValidator : AbstractValidator<Update
     {
         RuleFor(c => c.UserId).GreaterThan(0);
         RuleFor(c => c.Currency).MustBeACurrencyCode();
-        RuleFor(c => c.Language).NotEmpty().Matches("^[a-z]{2}(-[A-Z]{2})?$")
+        RuleFor(c => c.Language).NotEmpty().Matches(@"^[a-z]{2}(-[A-Z]{2})?\z")
             .WithMessage("Language must be an IETF tag such as 'en' or 'en-GB'.");
     }
 }
