@@ -73,4 +73,45 @@ public sealed class L1CacheTests
         l1.Invalidate([], ["category:7"]);
         Assert.False(l1.TryGet("{category:7}:p1", out _));
     }
+
+    [Fact]
+    public async Task A_flood_of_random_keys_in_random_groups_stays_within_the_entry_limit_and_leaks_nothing_beside_it()
+    {
+        var options = new CacheOptions(); // production defaults: 10,000 entries, 32 MB
+        using var l1 = new L1Cache(Options.Create(options));
+        var random = new Random(42);
+        var payload = new string('x', 200);
+
+        long Flood()
+        {
+            for (var i = 0; i < 200_000; i++)
+            {
+                var group = $"{{category:{random.Next()}}}:pages";
+                l1.Set($"{{category:{random.Next()}}}:products:p{random.Next(1, 100_000)}:s20", payload, absent: false, l1.Epoch, group, encodedBytes: 300);
+            }
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            return GC.GetTotalMemory(forceFullCollection: true);
+        }
+
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        var heapAfterFirst = Flood();
+        await SettleAsync(l1);
+        var heapAfterSecond = Flood();
+        await SettleAsync(l1);
+
+        Assert.InRange(l1.Count, 1, options.L1SizeLimit);
+        Assert.InRange(l1.GroupCount, 1, l1.Count);
+        // 10,000 entries of ~1 KB (key, 200-char value, entry, group membership) at most ~10-20 MB; no growth between floods.
+        Assert.InRange(heapAfterFirst - heapBefore, long.MinValue, 40L * 1024 * 1024);
+        Assert.InRange(heapAfterSecond - heapAfterFirst, long.MinValue, 8L * 1024 * 1024);
+    }
+
+    /// <summary>Compaction and eviction callbacks run on the thread pool: give them a moment to finish.</summary>
+    private static async Task SettleAsync(L1Cache l1)
+    {
+        for (var i = 0; i < 300 && (l1.GroupCount > l1.Count || l1.Count > new CacheOptions().L1SizeLimit); i++)
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+    }
 }
