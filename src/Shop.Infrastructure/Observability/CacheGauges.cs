@@ -5,7 +5,7 @@ namespace Shop.Infrastructure.Observability;
 
 /// <summary>
 /// The cache's state as gauges on the Shop meter, read at each scrape: breaker state (0 closed, 1 half-open,
-/// 2 open), L1 entry count, whether L1 is bypassed, and invalidations queued for retry. Also counts breaker
+/// 2 open), L1 entry count, whether L1 is degraded (young entries only), and invalidations queued for retry. Also counts breaker
 /// transitions. Registered from here so the caching classes stay free of metric plumbing.
 /// </summary>
 internal sealed class CacheGauges(ShopMetrics metrics, RedisCircuitBreaker breaker, L1Cache l1, InvalidationRetries retries) : IHostedService
