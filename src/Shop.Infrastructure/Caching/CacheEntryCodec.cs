@@ -24,7 +24,7 @@ public sealed class CacheEntryCodec(ICacheSerializer serializer, L1Cache l1, Red
         where T : class
     {
         var (value, _) = CacheEnvelope.Decode<T>(serializer, (ReadOnlyMemory<byte>)raw);
-        l1.Set(key.Value, value, value is null, epoch, key.Group);
+        l1.Set(key.Value, value, value is null, epoch, key.Group, encodedBytes: (int)raw.Length()); // charged to L1's byte budget
         return value;
     }
 

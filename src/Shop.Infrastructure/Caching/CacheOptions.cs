@@ -21,6 +21,15 @@ public sealed class CacheOptions
     /// <summary>Most entries L1 holds; the least recently used are compacted away beyond it.</summary>
     public long L1SizeLimit { get; set; } = 10_000;
 
+    /// <summary>Most encoded bytes L1 holds (each entry charged its Redis size, at least L1MaxBytes / L1SizeLimit).</summary>
+    public long L1MaxBytes { get; set; } = 32 * 1024 * 1024;
+
+    /// <summary>
+    /// While invalidations may be missed (subscription down or Redis unreachable), L1 serves only entries younger than
+    /// this, and keeps new ones at most this long: the staleness bound during a Redis outage.
+    /// </summary>
+    public TimeSpan DegradedL1Ttl { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Redis (L2) lifetime per entry type; the entry types are named once, in <see cref="CacheKeys.EntryTypes"/>.</summary>
     public Dictionary<string, TimeSpan> Ttl { get; set; } = new()
     {
@@ -54,10 +63,19 @@ public sealed class CacheOptions
     /// <summary>How long other instances wait for the owner's value before loading themselves.</summary>
     public TimeSpan LockWait { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Consecutive Redis failures that open the circuit breaker.</summary>
-    public int BreakerFailureThreshold { get; set; } = 3;
+    /// <summary>Share of failed Redis calls within <see cref="BreakerSamplingDuration"/> that opens the circuit breaker.</summary>
+    public double BreakerFailureRatio { get; set; } = 0.2;
 
-    /// <summary>How long the breaker stays open before one probe call is let through.</summary>
+    /// <summary>The sliding window the failure ratio is measured over.</summary>
+    public TimeSpan BreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Fewest calls in the window before the ratio can open the breaker (so one failure of two does not).</summary>
+    public int BreakerMinimumThroughput { get; set; } = 10;
+
+    /// <summary>
+    /// How long the breaker stays open before one probe call is let through; also how long a probe may take before
+    /// another is allowed (a probe whose outcome never arrives cannot keep the breaker half-open).
+    /// </summary>
     public TimeSpan BreakerOpenDuration { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>

@@ -10,14 +10,18 @@ namespace Shop.Infrastructure.Caching;
 /// Pub/sub invalidation of this instance's L1: subscribes to the channel <see cref="InvalidationPublisher"/> sends on
 /// and drops the logical keys and groups of every message another instance sent (its own it skips: the sender drops
 /// them itself, after deleting them in Redis).
-/// Recovery: when the subscription connection drops, this instance cannot know what it missed, so it clears its L1
-/// and bypasses it until it is subscribed again (checked every 100 ms while down, 500 ms while up).
-/// Staleness bounds: normally the pub/sub latency (about a millisecond on loopback); while this instance's
-/// subscription is down, none (L1 is bypassed). Does not: change Redis (the publisher and the retry queue do).
+/// Outage: while the subscription is down (noticed by the connection-failed event, or the check every 100 ms while
+/// down, 500 ms while up) or the <see cref="RedisCircuitBreaker"/> is open, messages may be missed, so L1 is
+/// <see cref="L1Cache.Degraded"/>: it keeps serving, but only entries younger than <c>Cache:DegradedL1Ttl</c>. Once
+/// subscribed again (and the breaker closed) L1 is cleared, since messages were missed meanwhile.
+/// Staleness bound for a write on another instance: the pub/sub latency (about a millisecond on loopback) while
+/// subscribed; DegradedL1Ttl after this instance noticed the outage while not; nothing once resubscribed.
+/// Does not: change Redis (the publisher and the retry queue do); notice a silently hung connection before
+/// StackExchange.Redis or the breaker does (so the bound starts then).
 /// </summary>
 public sealed partial class InvalidationSubscriber(
-    FailOpenRedis redis, L1Cache l1, InvalidationPublisher publisher, CacheInstance instance, ShopMetrics metrics, TimeProvider clock,
-    ILogger<InvalidationSubscriber> logger)
+    FailOpenRedis redis, L1Cache l1, InvalidationPublisher publisher, RedisCircuitBreaker breaker, CacheInstance instance,
+    ShopMetrics metrics, TimeProvider clock, ILogger<InvalidationSubscriber> logger)
     : BackgroundService
 {
     private RedisChannel Channel => publisher.Channel;
@@ -35,43 +39,62 @@ public sealed partial class InvalidationSubscriber(
         var multiplexer = redis.Multiplexer;
         multiplexer.ConnectionFailed += (_, e) =>
         {
-            if (e.ConnectionType != ConnectionType.Subscription) return;
-            _subscribed = false;
-            l1.Bypass();
-            LogSubscriptionLost(e.FailureType.ToString());
+            if (e.ConnectionType == ConnectionType.Subscription) Lost(e.FailureType.ToString());
         };
         multiplexer.ConnectionRestored += (_, e) =>
         {
             if (e.ConnectionType == ConnectionType.Subscription) LogSubscriptionRestored();
         };
+        breaker.StateChanged += OnBreakerStateChanged;
 
-        l1.Bypass(); // until the first subscription is confirmed
-        while (!stoppingToken.IsCancellationRequested)
+        l1.EnterDegraded(L1Cache.DegradedReason.SubscriptionDown); // until the first subscription is confirmed
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                var subscriber = multiplexer.GetSubscriber();
-                if (!_subscribed || !subscriber.IsConnected(Channel))
+                try
                 {
-                    _subscribed = false;
-                    if (!l1.Bypassed) l1.Bypass();
-                    // Start from a clean slate so a handler is never registered twice across reconnects.
-                    await subscriber.UnsubscribeAsync(Channel);
-                    await subscriber.SubscribeAsync(Channel, (_, value) => OnMessage(value));
-                    if (subscriber.IsConnected(Channel))
+                    var subscriber = multiplexer.GetSubscriber();
+                    if (!_subscribed || !subscriber.IsConnected(Channel))
                     {
-                        l1.Resume(); // first: whoever sees Subscribed must find L1 in use
-                        _subscribed = true;
+                        if (_subscribed) Lost("not connected");
+                        // Start from a clean slate so a handler is never registered twice across reconnects.
+                        await subscriber.UnsubscribeAsync(Channel);
+                        await subscriber.SubscribeAsync(Channel, (_, value) => OnMessage(value));
+                        if (subscriber.IsConnected(Channel))
+                        {
+                            // First: whoever sees Subscribed must find L1 cleared of what missed messages may have left.
+                            if (l1.LeaveDegraded(L1Cache.DegradedReason.SubscriptionDown)) LogL1Normal();
+                            _subscribed = true;
+                        }
                     }
                 }
+                catch (Exception ex) when (ex is RedisException or TimeoutException)
+                {
+                    if (_subscribed) Lost(ex.GetType().Name);
+                }
+                await Task.Delay(_subscribed ? 500 : 100, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
-            {
-                _subscribed = false;
-                if (!l1.Bypassed) l1.Bypass();
-            }
-            await Task.Delay(_subscribed ? 500 : 100, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
+        finally
+        {
+            breaker.StateChanged -= OnBreakerStateChanged;
+        }
+    }
+
+    private void Lost(string failure)
+    {
+        var was = _subscribed;
+        _subscribed = false;
+        l1.EnterDegraded(L1Cache.DegradedReason.SubscriptionDown);
+        if (was) LogSubscriptionLost(failure, l1.DegradedTtl.TotalSeconds); // once per loss, not per reconnect attempt
+    }
+
+    /// <summary>While the breaker is open this instance's invalidations (and others') may not get through Redis.</summary>
+    private void OnBreakerStateChanged(BreakerState state)
+    {
+        if (state == BreakerState.Open) l1.EnterDegraded(L1Cache.DegradedReason.RedisUnreachable);
+        else if (state == BreakerState.Closed && l1.LeaveDegraded(L1Cache.DegradedReason.RedisUnreachable)) LogL1Normal();
     }
 
     private void OnMessage(RedisValue value)
@@ -92,8 +115,11 @@ public sealed partial class InvalidationSubscriber(
         Received?.Invoke(lag);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Invalidation subscription lost ({Failure}): L1 cleared and bypassed until resubscribed")]
-    private partial void LogSubscriptionLost(string failure);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Invalidation subscription lost ({Failure}): L1 serves only entries younger than {Seconds} s until resubscribed, then is cleared")]
+    private partial void LogSubscriptionLost(string failure, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Invalidations received again: L1 cleared (messages may have been missed) and back to its normal TTL")]
+    private partial void LogL1Normal();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Invalidation subscription connection restored; L1 resumes once subscribed")]
     private partial void LogSubscriptionRestored();

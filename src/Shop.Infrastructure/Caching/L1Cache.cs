@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
@@ -6,73 +5,133 @@ namespace Shop.Infrastructure.Caching;
 
 /// <summary>
 /// L1: this process's in-memory cache of decoded values (a hit costs a dictionary lookup, no I/O, no
-/// deserialization). Bounded by <c>Cache:L1SizeLimit</c> entries and a short, jittered TTL, because another
-/// instance's write reaches it only through invalidation. "Absent" is stored as a sentinel. Keyed by the logical
-/// key (<c>{product:42}</c>): the process serves one deployment, so the Redis prefix would only cost a string
-/// concatenation on every hit.
-/// <see cref="Epoch"/> moves on every invalidation, so a value read before an invalidation is not stored after it;
-/// while <see cref="Bypassed"/> (the invalidation subscription is down) L1 is neither read nor written.
+/// deserialization). Keyed by the logical key (<c>{product:42}</c>): the process serves one deployment, so the Redis
+/// prefix would only cost a string concatenation on every hit. "Absent" is stored as a sentinel.
+/// <para>Bounds: one budget of <c>Cache:L1MaxBytes</c>, where each entry is charged its encoded size (the bytes Redis
+/// holds for it) but at least <c>L1MaxBytes / L1SizeLimit</c>; so L1 never holds more than <c>L1SizeLimit</c> entries
+/// nor more than <c>L1MaxBytes</c> encoded bytes (the decoded objects are a small multiple of that). The group index
+/// holds only live grouped entries and drops a group when its last entry leaves, so it never has more groups than L1
+/// has entries.</para>
+/// <para>Coherence: <see cref="Epoch"/> moves on every invalidation, so a value read before an invalidation is not
+/// stored after it. While <see cref="Degraded"/> (this instance cannot receive invalidations: its subscription is down
+/// or Redis is unreachable) L1 keeps serving, but only entries stored less than <c>Cache:DegradedL1Ttl</c> ago, and new
+/// entries live at most that long; so a write on another instance is seen here within DegradedL1Ttl of this instance
+/// noticing the outage. When the subscription is back, L1 is cleared (messages may have been missed).</para>
 /// </summary>
 public sealed class L1Cache : IDisposable
 {
     private static readonly object AbsentMarker = new();
     private readonly MemoryCache _memory;
     private readonly CacheOptions _options;
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _groups = new(StringComparer.Ordinal);
+    private readonly TimeProvider _clock;
+    private readonly long _minimumCharge;
+    private readonly long _degradedTtlTicks;
+    private readonly Lock _groupsGate = new();
+    private readonly Dictionary<string, Dictionary<string, Entry>> _groups = new(StringComparer.Ordinal);
     private long _epoch;
-    private volatile bool _bypassed;
+    private volatile int _degradedReasons;
 
-    public L1Cache(IOptions<CacheOptions> options)
+    /// <summary>What L1 keeps per key: the value and when it was stored (to serve only young entries while degraded).</summary>
+    private sealed class Entry(object value, long storedAt, string? group)
+    {
+        public object Value { get; } = value;
+        public long StoredAt { get; } = storedAt;
+        public string? Group { get; } = group;
+    }
+
+    /// <summary>Why L1 cannot trust invalidations now (flags, so two causes can overlap).</summary>
+    [Flags]
+    public enum DegradedReason
+    {
+        None = 0,
+        SubscriptionDown = 1,
+        RedisUnreachable = 2,
+    }
+
+    public L1Cache(IOptions<CacheOptions> options, TimeProvider? clock = null)
     {
         _options = options.Value;
-        _memory = new MemoryCache(new MemoryCacheOptions { SizeLimit = Math.Max(1, _options.L1SizeLimit), CompactionPercentage = 0.10 });
+        _clock = clock ?? TimeProvider.System;
+        var maxEntries = Math.Max(1, _options.L1SizeLimit);
+        var maxBytes = Math.Max(maxEntries, _options.L1MaxBytes);
+        _minimumCharge = Math.Max(1, maxBytes / maxEntries);
+        _degradedTtlTicks = (long)(_options.DegradedL1Ttl.TotalSeconds * _clock.TimestampFrequency);
+        _memory = new MemoryCache(new MemoryCacheOptions { SizeLimit = maxBytes, CompactionPercentage = 0.10 });
     }
 
     public long Count => _memory.Count;
 
+    /// <summary>Groups in the index (never more than <see cref="Count"/>, give or take evictions in flight).</summary>
+    public int GroupCount
+    {
+        get { lock (_groupsGate) return _groups.Count; }
+    }
+
     public long Epoch => Interlocked.Read(ref _epoch);
 
-    public bool Bypassed => _bypassed;
+    public TimeSpan DegradedTtl => _options.DegradedL1Ttl;
 
-    /// <summary>Whether L1 is read and written now (configured on, and not bypassed).</summary>
-    public bool Enabled => _options.L1Enabled && !_bypassed;
+    /// <summary>True while invalidations may be missed: only entries younger than <c>Cache:DegradedL1Ttl</c> are served.</summary>
+    public bool Degraded => _degradedReasons != 0;
+
+    /// <summary>Whether L1 is read and written now.</summary>
+    public bool Enabled => _options.L1Enabled;
 
     /// <summary>True on a hit; <paramref name="value"/> is null for a cached "absent".</summary>
     public bool TryGet(string key, out object? value)
     {
-        if (Enabled && _memory.TryGetValue(key, out var stored))
+        if (Enabled && _memory.TryGetValue(key, out var stored) && stored is Entry entry
+            && (_degradedReasons == 0 || _clock.GetTimestamp() - entry.StoredAt < _degradedTtlTicks))
         {
-            value = ReferenceEquals(stored, AbsentMarker) ? null : stored;
+            value = ReferenceEquals(entry.Value, AbsentMarker) ? null : entry.Value;
             return true;
         }
         value = null;
         return false;
     }
 
-    public bool Contains(string key) => Enabled && _memory.TryGetValue(key, out _);
+    public bool Contains(string key) => TryGet(key, out _);
 
-    /// <summary>Stores a value read when <see cref="Epoch"/> was <paramref name="epoch"/>, unless an invalidation came since.</summary>
-    public void Set(string key, object? value, bool absent, long epoch, string? group = null)
+    /// <summary>
+    /// Stores a value read when <see cref="Epoch"/> was <paramref name="epoch"/>, unless an invalidation came since.
+    /// <paramref name="encodedBytes"/> is its size in Redis when known (0: charged the minimum).
+    /// </summary>
+    public void Set(string key, object? value, bool absent, long epoch, string? group = null, int encodedBytes = 0)
     {
         if (!Enabled || epoch != Epoch) return;
         var ttl = absent && _options.NegativeTtl < _options.L1Ttl ? _options.NegativeTtl : _options.L1Ttl;
-        using (var entry = _memory.CreateEntry(key))
+        ttl = TtlJitter.Apply(ttl, _options.Jitter);
+        if (Degraded && ttl > _options.DegradedL1Ttl) ttl = _options.DegradedL1Ttl;
+        var entry = new Entry(value ?? AbsentMarker, _clock.GetTimestamp(), group);
+        using (var cacheEntry = _memory.CreateEntry(key))
         {
-            entry.Value = value ?? AbsentMarker;
-            entry.Size = 1;
-            entry.AbsoluteExpirationRelativeToNow = TtlJitter.Apply(ttl, _options.Jitter);
+            cacheEntry.Value = entry;
+            cacheEntry.Size = Math.Max(_minimumCharge, encodedBytes + 64L); // + 64: the key and the entry's own overhead
+            cacheEntry.AbsoluteExpirationRelativeToNow = ttl;
             if (group is not null)
             {
-                _groups.GetOrAdd(group, _ => new(StringComparer.Ordinal))[key] = 0;
-                entry.RegisterPostEvictionCallback(static (k, _, _, state) =>
+                lock (_groupsGate)
                 {
-                    var (groups, g) = ((ConcurrentDictionary<string, ConcurrentDictionary<string, byte>>, string))state!;
-                    if (groups.TryGetValue(g, out var members)) members.TryRemove((string)k, out _);
-                }, (_groups, group));
+                    if (!_groups.TryGetValue(group, out var members)) _groups[group] = members = new(StringComparer.Ordinal);
+                    members[key] = entry;
+                }
+                cacheEntry.RegisterPostEvictionCallback(static (k, v, _, state) => ((L1Cache)state!).Forget((string)k, (Entry)v!), this);
             }
         }
         // An invalidation that raced with this store wins: drop what we just stored.
         if (epoch != Epoch) _memory.Remove(key);
+    }
+
+    /// <summary>Takes an evicted entry out of its group, and drops the group when it was the last one.</summary>
+    private void Forget(string key, Entry entry)
+    {
+        lock (_groupsGate)
+        {
+            // Only this very entry: a newer entry under the same key (which replaced it) stays a member.
+            if (entry.Group is null || !_groups.TryGetValue(entry.Group, out var members)) return;
+            if (members.TryGetValue(key, out var current) && ReferenceEquals(current, entry)) members.Remove(key);
+            if (members.Count == 0) _groups.Remove(entry.Group);
+        }
     }
 
     /// <summary>Drops keys and every member of the groups, and moves the epoch so in-flight reads do not store stale values.</summary>
@@ -82,33 +141,59 @@ public sealed class L1Cache : IDisposable
         foreach (var key in keys) _memory.Remove(key);
         foreach (var group in groups)
         {
-            if (!_groups.TryRemove(group, out var members)) continue;
-            foreach (var key in members.Keys) _memory.Remove(key);
+            string[] members;
+            lock (_groupsGate)
+            {
+                if (!_groups.Remove(group, out var set)) continue;
+                members = [.. set.Keys];
+            }
+            foreach (var key in members) _memory.Remove(key);
         }
     }
 
     /// <summary>Drops one entry without moving the epoch: for deletions that do not make a database read stale.</summary>
     public void Remove(string key) => _memory.Remove(key);
 
-    /// <summary>Drops everything (e.g. the invalidation subscription was lost: messages may have been missed).</summary>
+    /// <summary>Drops everything (e.g. the invalidation subscription is back: messages may have been missed meanwhile).</summary>
     public void Clear()
     {
         Interlocked.Increment(ref _epoch);
         _memory.Clear();
-        _groups.Clear();
+        lock (_groupsGate) _groups.Clear();
     }
 
-    /// <summary>Stop using L1 (cleared) until <see cref="Resume"/>: used while invalidations cannot be received.</summary>
-    public void Bypass()
+    /// <summary>Invalidations may be missed from now on, for <paramref name="reason"/>: serve only young entries.</summary>
+    /// <returns>True if L1 was not degraded before.</returns>
+    public bool EnterDegraded(DegradedReason reason)
     {
-        _bypassed = true;
-        Clear();
+        int before, after;
+        do
+        {
+            before = _degradedReasons;
+            after = before | (int)reason;
+        }
+        while (Interlocked.CompareExchange(ref _degradedReasons, after, before) != before);
+        return before == 0;
     }
 
-    public void Resume()
+    /// <summary>
+    /// <paramref name="reason"/> is over. L1 is cleared first: entries stored before the outage were hidden while
+    /// degraded but are still there, and a message meant to drop them may have been missed (or is still queued on the
+    /// instance whose publish failed).
+    /// </summary>
+    /// <returns>True if L1 is no longer degraded.</returns>
+    public bool LeaveDegraded(DegradedReason reason)
     {
+        if ((_degradedReasons & (int)reason) == 0) return false;
         Clear();
-        _bypassed = false;
+        int before, after;
+        do
+        {
+            before = _degradedReasons;
+            after = before & ~(int)reason;
+        }
+        while (Interlocked.CompareExchange(ref _degradedReasons, after, before) != before);
+        return before != 0 && after == 0;
     }
 
     public void Dispose() => _memory.Dispose();

@@ -19,6 +19,9 @@ internal static class RedisConnection
         options.ClientName = $"shop-{instance.Id}";
         // Cache:RedisTimeout bounds how long a request can wait on Redis before it fails open.
         options.SyncTimeout = options.AsyncTimeout = (int)timeout.TotalMilliseconds;
+        // The client notices a timed-out call only on its heartbeat (1 s by default), so a 250 ms timeout would really
+        // be up to 1.25 s; beating at half the timeout makes the wait at most 1.5 × Cache:RedisTimeout.
+        options.HeartbeatInterval = TimeSpan.FromMilliseconds(Math.Clamp(timeout.TotalMilliseconds / 2, 50, 1000));
         return options;
     }
 }

@@ -5,7 +5,7 @@ namespace Shop.Infrastructure.Observability;
 
 /// <summary>
 /// The cache's state as gauges on the Shop meter, read at each scrape: breaker state (0 closed, 1 half-open,
-/// 2 open), L1 entry count, whether L1 is bypassed, and invalidations queued for retry. Also counts breaker
+/// 2 open), L1 entry count, whether L1 is degraded (young entries only), and invalidations queued for retry. Also counts breaker
 /// transitions. Registered from here so the caching classes stay free of metric plumbing.
 /// </summary>
 internal sealed class CacheGauges(ShopMetrics metrics, RedisCircuitBreaker breaker, L1Cache l1, InvalidationRetries retries) : IHostedService
@@ -29,8 +29,8 @@ internal sealed class CacheGauges(ShopMetrics metrics, RedisCircuitBreaker break
         metrics.Gauge(ShopMetricNames.BreakerState, () => StateValue(breaker.State), "{state}",
             "Redis circuit breaker: 0 closed (Redis used), 1 half-open (one probe let through), 2 open (Redis skipped, reads fail open)");
         metrics.Gauge(ShopMetricNames.L1Entries, () => l1.Count, "{entry}", "Entries in this instance's in-process L1 cache");
-        metrics.Gauge(ShopMetricNames.L1Bypassed, () => l1.Bypassed ? 1 : 0, "{state}",
-            "1 while L1 is bypassed because the invalidation subscription is down");
+        metrics.Gauge(ShopMetricNames.L1Degraded, () => l1.Degraded ? 1 : 0, "{state}",
+            "1 while L1 serves only entries younger than Cache:DegradedL1Ttl (invalidation subscription down or breaker open)");
         metrics.Gauge(ShopMetricNames.InvalidationsPending, () => retries.Pending, "{message}",
             "Invalidations that could not reach Redis, queued for retry");
         breaker.StateChanged += OnStateChanged;

@@ -16,7 +16,7 @@ public sealed class CacheStatsReader(
         return new CacheStatsReport(
             now,
             new InstanceStats(instance.Id, Math.Round((now - aggregator.StartedAt).TotalSeconds, 1),
-                CacheGauges.StateName(breaker.State), l1.Count, l1.Bypassed, subscriber.Subscribed),
+                CacheGauges.StateName(breaker.State), l1.Count, l1.Degraded, subscriber.Subscribed),
             aggregator.Snapshot(),
             redisStats);
     }

@@ -20,5 +20,5 @@ public static class ShopMetricNames
     public const string BreakerState = "shop.cache.breaker.state";
     public const string BreakerTransitions = "shop.cache.breaker.transitions";
     public const string L1Entries = "shop.cache.l1.entries";
-    public const string L1Bypassed = "shop.cache.l1.bypassed";
+    public const string L1Degraded = "shop.cache.l1.degraded";
 }

@@ -78,7 +78,7 @@ public sealed class CacheMetricsTests(ShopApp app) : IClassFixture<ShopApp>
         // Gauges read at scrape time: breaker closed, two entries in L1 (the product and the absent marker).
         Assert.Equal(0, metrics.Sum(PrometheusText.Name(ShopMetricNames.BreakerState)));
         Assert.Equal(2, metrics.Sum(PrometheusText.Name(ShopMetricNames.L1Entries)));
-        Assert.Equal(0, metrics.Sum(PrometheusText.Name(ShopMetricNames.L1Bypassed)));
+        Assert.Equal(0, metrics.Sum(PrometheusText.Name(ShopMetricNames.L1Degraded)));
         Assert.Equal(0, metrics.Sum(PrometheusText.Name(ShopMetricNames.FailOpen, "_total")));
 
         // The runtime's metrics are exported too.

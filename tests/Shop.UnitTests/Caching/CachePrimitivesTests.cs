@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 using Shop.Application.Caching;
 using Shop.Infrastructure.Caching;
 
@@ -60,37 +58,6 @@ public sealed class CachePrimitivesTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => follower);
         gate.SetResult("value");
         Assert.Equal("value", await leader);
-    }
-
-    [Fact]
-    public void Breaker_opens_after_the_threshold_probes_once_after_the_open_duration_and_closes_on_success()
-    {
-        var clock = new FakeTimeProvider();
-        var breaker = new RedisCircuitBreaker(
-            Options.Create(new CacheOptions { BreakerFailureThreshold = 3, BreakerOpenDuration = TimeSpan.FromSeconds(5) }),
-            clock, NullLogger<RedisCircuitBreaker>.Instance);
-        var changes = new List<BreakerState>();
-        breaker.StateChanged += changes.Add;
-        var error = new TimeoutException("redis");
-
-        breaker.OnFailure(error);
-        breaker.OnFailure(error);
-        Assert.True(breaker.AllowRequest());
-        breaker.OnFailure(error);
-        Assert.Equal(BreakerState.Open, breaker.State);
-        Assert.False(breaker.AllowRequest());
-
-        clock.Advance(TimeSpan.FromSeconds(5));
-        Assert.True(breaker.AllowRequest());   // the probe
-        Assert.False(breaker.AllowRequest());  // only one probe at a time
-        breaker.OnFailure(error);              // probe failed: open again
-        Assert.Equal(BreakerState.Open, breaker.State);
-
-        clock.Advance(TimeSpan.FromSeconds(5));
-        Assert.True(breaker.AllowRequest());
-        breaker.OnSuccess();
-        Assert.Equal(BreakerState.Closed, breaker.State);
-        Assert.Equal([BreakerState.Open, BreakerState.HalfOpen, BreakerState.Open, BreakerState.HalfOpen, BreakerState.Closed], changes);
     }
 
     [Fact]

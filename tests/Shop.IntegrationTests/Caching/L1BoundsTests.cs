@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Shop.Infrastructure.Caching;
+using Shop.IntegrationTests.Infrastructure;
+
+namespace Shop.IntegrationTests.Caching;
+
+/// <summary>
+/// A flood of category listings for random pages through HTTP: L1 holds at most Cache:L1SizeLimit entries, its group
+/// index no more groups than it has entries (empty groups leave it), and the process heap stays bounded.
+/// </summary>
+public sealed class L1BoundsTests(ShopApp app, ITestOutputHelper output) : IClassFixture<ShopApp>
+{
+    [Fact]
+    public async Task Random_listing_pages_keep_L1_entries_groups_and_the_heap_under_their_bounds()
+    {
+        const int limit = 300;
+        var instance = app.StartInstance(new Dictionary<string, string?> { ["Cache:L1SizeLimit"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var l1 = instance.Services.GetRequiredService<L1Cache>();
+        var client = app.Anonymous(instance);
+        var random = new Random(7);
+        var ct = TestContext.Current.CancellationToken;
+
+        await client.GetOk("/api/categories/1/products?page=1&pageSize=5"); // warm-up
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        var watch = Stopwatch.StartNew();
+        var requests = 0;
+        for (; requests < 3000 && watch.Elapsed < TimeSpan.FromSeconds(20); requests++)
+        {
+            var category = random.Next(1, 51);
+            await client.GetOk($"/api/categories/{category}/products?page={random.Next(1, 100_000)}&pageSize={random.Next(1, 21)}");
+        }
+        for (var i = 0; i < 300 && (l1.GroupCount > l1.Count || l1.Count > limit); i++) await Task.Delay(10, ct);
+        var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
+        using var process = Process.GetCurrentProcess();
+
+        var report = $"L1 flood: {requests} random listing pages in {watch.Elapsed.TotalSeconds:F1} s; L1 entries {l1.Count} (limit {limit}), " +
+            $"groups {l1.GroupCount}; GC heap {(heapAfter - heapBefore) / 1024.0 / 1024.0:+0.0;-0.0} MB, working set {process.WorkingSet64 / 1024 / 1024} MB";
+        output.WriteLine(report);
+        TestResults.Write("l1-bounds.txt", report);
+
+        Assert.True(requests >= 500, $"only {requests} requests were made");
+        Assert.InRange(l1.Count, 1, limit);
+        Assert.InRange(l1.GroupCount, 1, Math.Min(50, l1.Count)); // 50 categories, and only those with a live entry
+        Assert.True(heapAfter - heapBefore < 64L * 1024 * 1024, $"the heap grew by {heapAfter - heapBefore} bytes");
+    }
+}
