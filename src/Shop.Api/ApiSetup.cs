@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.OpenApi;
 using Shop.Api.Endpoints;
 using Shop.Api.Errors;
@@ -25,6 +26,13 @@ internal static class ApiSetup
         services.Configure<JsonOptions>(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
         services.AddShopMetrics();
         services.AddPageViewRateLimiter(configuration);
+        // The request as a whole: past Api:RequestTimeout (default 10 s) its token is cancelled and it answers 504
+        // (a ProblemDetails body from UseStatusCodePages). Loads and commands have shorter timeouts of their own.
+        services.AddRequestTimeouts(o => o.DefaultPolicy = new RequestTimeoutPolicy
+        {
+            Timeout = configuration.GetValue("Api:RequestTimeout", TimeSpan.FromSeconds(10)),
+            TimeoutStatusCode = StatusCodes.Status504GatewayTimeout,
+        });
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen(swagger =>
         {
@@ -61,6 +69,7 @@ internal static class ApiSetup
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter(); // after authentication: page views are limited per user, else per IP
+        app.UseRequestTimeouts();
 
         app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
