@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.OpenApi;
 using Shop.Api.Endpoints;
 using Shop.Api.Errors;
@@ -27,6 +28,13 @@ internal static class ApiSetup
         services.AddShopMetrics();
         services.AddProxyForwardedHeaders(configuration);
         services.AddClientRateLimiting(configuration);
+        // The request as a whole: past Api:RequestTimeout (default 10 s) its token is cancelled and it answers 504
+        // (a ProblemDetails body from UseStatusCodePages). Loads and commands have shorter timeouts of their own.
+        services.AddRequestTimeouts(o => o.DefaultPolicy = new RequestTimeoutPolicy
+        {
+            Timeout = configuration.GetValue("Api:RequestTimeout", TimeSpan.FromSeconds(10)),
+            TimeoutStatusCode = StatusCodes.Status504GatewayTimeout,
+        });
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen(swagger =>
         {
@@ -72,6 +80,7 @@ internal static class ApiSetup
         app.UseAuthentication();
         app.UseRateLimiter(); // after authentication (a user is limited by id), before authorization (refused calls count)
         app.UseAuthorization();
+        app.UseRequestTimeouts();
 
         if (swagger) app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription().Public();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).Public();

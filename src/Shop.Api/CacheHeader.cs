@@ -1,9 +1,11 @@
+using System.Globalization;
 using Shop.Application.Abstractions;
 
 namespace Shop.Api;
 
 /// <summary>
-/// Adds <c>X-Cache: L1 | L2 | MISS</c> to every response that went through a cached query, so a learner can
+/// Adds <c>X-Cache: L1 | L2 | MISS | STALE</c> (STALE with an <c>Age</c> header: PostgreSQL failed or was slow and a copy
+/// past its TTL answered, see CacheAside) to every response that went through a cached query, so a learner can
 /// watch cache-aside work from Swagger UI, curl or the .http files. Set when the response starts, because the
 /// outcome is known only after the mediator pipeline ran.
 /// </summary>
@@ -17,8 +19,12 @@ internal static class CacheHeader
             context.Response.OnStarting(static state =>
             {
                 var http = (HttpContext)state;
-                if (http.RequestServices.GetService<CacheTrace>()?.Outcome is { } outcome)
-                    http.Response.Headers[Name] = outcome == CacheOutcome.Miss ? "MISS" : outcome.ToString();
+                if (http.RequestServices.GetService<CacheTrace>() is { Outcome: { } outcome } trace)
+                {
+                    http.Response.Headers[Name] = outcome switch { CacheOutcome.Miss => "MISS", CacheOutcome.Stale => "STALE", _ => outcome.ToString() };
+                    // RFC 9111 Age: seconds since the stale value was loaded from PostgreSQL.
+                    if (trace.Age is { } age) http.Response.Headers.Age = ((long)age.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                }
                 return Task.CompletedTask;
             }, context);
             return next(context);

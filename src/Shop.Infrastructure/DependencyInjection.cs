@@ -1,6 +1,8 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Shop.Application.Abstractions;
 using Shop.Infrastructure.Caching;
 using Shop.Infrastructure.Caching.Serialization;
@@ -42,6 +44,9 @@ public static class DependencyInjection
             _ => throw new InvalidOperationException($"Cache:Serializer must be Json, MessagePack or MessagePackLz4, not '{cache.Serializer}'."),
         });
         services.AddSingleton<CacheEntryCodec>();
+        services.AddSingleton<FailSafeCopies>();
+        services.AddSingleton<LoadBulkhead>();
+        services.AddSingleton<RefreshAhead>();
 
         // One singleton per pattern; none keeps state from one call to the next (only CacheTrace is per request).
         services.AddSingleton<ICacheAside, CacheAside>();
@@ -58,10 +63,25 @@ public static class DependencyInjection
         if (cache.KeyspaceNotifications) services.AddHostedService<KeyspaceInvalidation>();
     }
 
+    /// <summary>
+    /// Npgsql waits 15 s to connect and 30 s per command by default: far longer than a request should wait on a dead or
+    /// stuck PostgreSQL. Unless the connection string sets them, use <c>Database:ConnectTimeoutSeconds</c> (default 3) and
+    /// <c>Database:CommandTimeoutSeconds</c> (default 5), so an outage answers 503 (or a stale copy) within seconds.
+    /// </summary>
+    public static string WithTimeouts(string connectionString, IConfiguration configuration)
+    {
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        bool Has(params string[] names) => given.Keys.Cast<string>().Any(k => names.Contains(k.Replace(" ", "", StringComparison.Ordinal), StringComparer.OrdinalIgnoreCase));
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!Has("Timeout", "ConnectTimeout", "ConnectionTimeout")) builder.Timeout = configuration.GetValue("Database:ConnectTimeoutSeconds", 3);
+        if (!Has("CommandTimeout")) builder.CommandTimeout = configuration.GetValue("Database:CommandTimeoutSeconds", 5);
+        return builder.ConnectionString;
+    }
+
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
-        var postgres = configuration.GetConnectionString("Postgres")
-            ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not set.");
+        var postgres = WithTimeouts(configuration.GetConnectionString("Postgres")
+            ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not set."), configuration);
 
         services.Configure<DatabaseOptions>(configuration.GetSection(DatabaseOptions.Section));
         // Pooled: a request that reaches the database costs a reset instead of a new context and new options.

@@ -4,11 +4,13 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Shop.Application.Common;
 using Shop.Domain.Common;
+using Shop.Infrastructure.Persistence;
 
 namespace Shop.Api.Errors;
 
 /// <summary>
-/// One place that turns exceptions into RFC 7807 responses. Unknown exceptions become a bare 500:
+/// One place that turns exceptions into RFC 7807 responses. A PostgreSQL outage (<see cref="DatabaseFaults"/>) or a
+/// <see cref="ServiceUnavailableException"/> is 503 with Retry-After. Unknown exceptions become a bare 500:
 /// the stack trace is shown only in Development.
 /// </summary>
 internal sealed partial class ProblemDetailsExceptionHandler(
@@ -31,9 +33,11 @@ internal sealed partial class ProblemDetailsExceptionHandler(
             ConflictException c => Problem(StatusCodes.Status409Conflict, "Conflict.", c.Message),
             UnauthenticatedException u => Problem(StatusCodes.Status401Unauthorized, "Unauthorized.", u.Message),
             ForbiddenAccessException f => Problem(StatusCodes.Status403Forbidden, "Forbidden.", f.Message),
-            ServiceUnavailableException s => Problem(StatusCodes.Status503ServiceUnavailable, "Service unavailable.", s.Message),
+            ServiceUnavailableException s => Unavailable(httpContext, s.RetryAfter, s.Message),
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested =>
                 Problem(499, "Client closed the request.", null),
+            // PostgreSQL down or too slow (e.g. a write, or an uncached read): 503 + Retry-After, nothing was committed.
+            _ when DatabaseFaults.IsOutage(exception) => Unavailable(httpContext, null, "The database is unavailable; nothing was changed."),
             _ => null,
         };
 
@@ -52,6 +56,15 @@ internal sealed partial class ProblemDetailsExceptionHandler(
             Exception = exception,
         });
     }
+
+    private static ProblemDetails Unavailable(HttpContext http, TimeSpan? retryAfter, string detail)
+    {
+        var seconds = (long)Math.Ceiling((retryAfter ?? DefaultRetryAfter).TotalSeconds);
+        http.Response.Headers.RetryAfter = Math.Max(1, seconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Problem(StatusCodes.Status503ServiceUnavailable, "Service unavailable.", detail);
+    }
+
+    private static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(5);
 
     private static ProblemDetails Problem(int status, string title, string? detail) => new() { Status = status, Title = title, Detail = detail };
 

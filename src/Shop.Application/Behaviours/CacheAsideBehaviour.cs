@@ -9,6 +9,8 @@ namespace Shop.Application.Behaviours;
 /// Cache-aside for every <see cref="ICacheableQuery"/>: look in the cache; on a miss run the handler and cache
 /// its answer. A <see cref="NotFoundException"/> is cached as "absent" and rethrown on later hits, so a missing id
 /// does not reach PostgreSQL again until the short negative TTL ends. Runs after authorization and validation.
+/// When PostgreSQL is down or slow the cache may answer a stale copy (recorded as <see cref="CacheOutcome.Stale"/> with
+/// its age) or, with nothing to fall back on, throw <see cref="ServiceUnavailableException"/> (503 + Retry-After).
 /// </summary>
 public sealed class CacheAsideBehaviour<TMessage, TResponse>(ICacheAside cache, CacheTrace trace) : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, ICacheableQuery, IMessage
@@ -29,7 +31,7 @@ public sealed class CacheAsideBehaviour<TMessage, TResponse>(ICacheAside cache, 
             }
         }, cancellationToken);
 
-        trace.Record(result.Outcome);
+        trace.Record(result.Outcome, result.Age);
         return result.Value ?? throw new NotFoundException(key.Resource, key.Id);
     }
 }

@@ -47,13 +47,13 @@ public sealed class BatchCacheRead(
         var missing = new List<string>(remote.Count);
         for (var i = 0; i < remote.Count; i++)
         {
-            if (!ok || values[i].IsNull)
+            // Absent, past its TTL (a fail-safe copy, not for batch reads) or undecodable: a miss.
+            if (!ok || values[i].IsNull || !codec.TryRemember<T>(remote[i].Key, values[i], epoch, out var value))
             {
                 missing.Add(remote[i].Physical);
                 metrics.Lookup(remote[i].Key, false, CacheOutcome.Miss);
                 continue;
             }
-            var value = codec.Remember<T>(remote[i].Key, values[i], epoch);
             found[remote[i].Key] = value;
             metrics.Lookup(remote[i].Key, value is null, CacheOutcome.L2);
             fromRedis = true;

@@ -9,7 +9,7 @@ internal static class CacheLookupMetrics
 {
     public static void Lookup(this ShopMetrics metrics, CacheKey key, bool absent, CacheOutcome outcome) =>
         metrics.Lookup(
-            outcome switch { CacheOutcome.L1 => "l1", CacheOutcome.L2 => "l2", _ => "db" },
+            outcome switch { CacheOutcome.L1 => "l1", CacheOutcome.L2 => "l2", CacheOutcome.Stale => "stale", _ => "db" },
             outcome == CacheOutcome.Miss ? "miss" : absent ? "negative_hit" : "hit",
             key.EntryType);
 }

@@ -85,5 +85,29 @@ public sealed class CacheOptions
     /// </summary>
     public bool KeyspaceNotifications { get; set; }
 
+    /// <summary>
+    /// Fail-safe: how long past its TTL (the soft TTL) an entry is kept, in Redis (its PX is TTL + this) and in this
+    /// process, to answer with <c>X-Cache: STALE</c> when PostgreSQL fails or is slow. 0 turns fail-safe off.
+    /// </summary>
+    public TimeSpan FailSafeMaxStaleness { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// With a stale copy at hand, how long a read waits for PostgreSQL before answering the stale copy; the load goes
+    /// on in the background (up to <see cref="LoadTimeout"/>) and refreshes the cache when it completes.
+    /// </summary>
+    public TimeSpan FactorySoftTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The hard limit of one load (shared by every caller waiting on it): past it the load is cancelled.</summary>
+    public TimeSpan LoadTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Refresh-ahead: a hit in the last part of an entry's TTL (0.1 = last 10 %) reloads it in the background. 0: off.</summary>
+    public double RefreshAheadRatio { get; set; } = 0.1;
+
+    /// <summary>Bulkhead: loads from PostgreSQL running at once in this instance; past it a read answers stale or 503.</summary>
+    public int MaxConcurrentLoads { get; set; } = 32;
+
+    /// <summary>The Retry-After a 503 carries when the cache has nothing to answer with.</summary>
+    public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(5);
+
     public TimeSpan TtlFor(string entryType) => Ttl.TryGetValue(entryType, out var ttl) ? ttl : DefaultTtl;
 }

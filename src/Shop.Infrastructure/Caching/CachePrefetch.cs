@@ -28,16 +28,19 @@ public sealed class CachePrefetch(L1Cache l1, FailOpenRedis redis, RedisKeyspace
         for (var i = 0; i < missing.Length; i++)
         {
             if (values[i].IsNull) continue;
-            missing[i].Accept(new IntoL1(codec, values[i], epoch));
-            outcome = CacheOutcome.L2;
+            var visitor = new IntoL1(codec, values[i], epoch);
+            missing[i].Accept(visitor);
+            if (visitor.Kept) outcome = CacheOutcome.L2;
         }
         return outcome;
     }
 
-    /// <summary>Decodes one prefetched value with the type its key declares, into L1.</summary>
+    /// <summary>Decodes one prefetched value with the type its key declares, into L1 (if fresh and decodable).</summary>
     private sealed class IntoL1(CacheEntryCodec codec, RedisValue raw, long epoch) : ICachePrefetchKeyVisitor
     {
+        public bool Kept { get; private set; }
+
         public void Visit<T>(CacheKey key)
-            where T : class => codec.Remember<T>(key, raw, epoch);
+            where T : class => Kept = codec.TryRemember<T>(key, raw, epoch, out _);
     }
 }

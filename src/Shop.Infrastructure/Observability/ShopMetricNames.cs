@@ -21,4 +21,8 @@ public static class ShopMetricNames
     public const string BreakerTransitions = "shop.cache.breaker.transitions";
     public const string L1Entries = "shop.cache.l1.entries";
     public const string L1Degraded = "shop.cache.l1.degraded";
+    public const string DecodeFailures = "shop.cache.decode_failures";
+    public const string StaleAnswers = "shop.cache.stale_answers";
+    public const string LoadFailures = "shop.cache.load_failures";
+    public const string RefreshAhead = "shop.cache.refresh_ahead";
 }

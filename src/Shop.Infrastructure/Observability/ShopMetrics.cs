@@ -20,6 +20,10 @@ public sealed class ShopMetrics : IDisposable
     private readonly Histogram<double> _invalidationLag;
     private readonly Counter<long> _failOpen;
     private readonly Counter<long> _breakerTransitions;
+    private readonly Counter<long> _decodeFailures;
+    private readonly Counter<long> _staleAnswers;
+    private readonly Counter<long> _loadFailures;
+    private readonly Counter<long> _refreshAhead;
 
     public ShopMetrics(IMeterFactory meterFactory)
     {
@@ -34,6 +38,10 @@ public sealed class ShopMetrics : IDisposable
         _invalidationLag = _meter.CreateHistogram<double>(ShopMetricNames.InvalidationLag, "ms", "Publish-to-receive lag of invalidation messages");
         _failOpen = _meter.CreateCounter<long>(ShopMetricNames.FailOpen, "{call}", "Redis calls skipped or failed and answered without Redis");
         _breakerTransitions = _meter.CreateCounter<long>(ShopMetricNames.BreakerTransitions, "{transition}", "Redis circuit breaker state changes, by the state entered (to = closed | open | half_open)");
+        _decodeFailures = _meter.CreateCounter<long>(ShopMetricNames.DecodeFailures, "{entry}", "Redis entries that did not decode (other serializer, old layout, corrupt): deleted and read as a miss");
+        _staleAnswers = _meter.CreateCounter<long>(ShopMetricNames.StaleAnswers, "{answer}", "Reads answered with a stale copy because PostgreSQL failed or was slow (reason = error | timeout | bulkhead)");
+        _loadFailures = _meter.CreateCounter<long>(ShopMetricNames.LoadFailures, "{load}", "Loads from PostgreSQL that failed or timed out (reason = error | timeout | bulkhead)");
+        _refreshAhead = _meter.CreateCounter<long>(ShopMetricNames.RefreshAhead, "{refresh}", "Background reloads of entries read near the end of their TTL");
     }
 
     public Meter Meter => _meter;
@@ -56,6 +64,14 @@ public sealed class ShopMetrics : IDisposable
     }
 
     public void FailOpen(string reason) => _failOpen.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void DecodeFailure(string entryType) => _decodeFailures.Add(1, new KeyValuePair<string, object?>("entry_type", entryType));
+
+    public void StaleAnswer(string reason) => _staleAnswers.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void LoadFailure(string reason) => _loadFailures.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void RefreshedAhead() => _refreshAhead.Add(1);
 
     public void BreakerTransition(string to) => _breakerTransitions.Add(1, new KeyValuePair<string, object?>("to", to));
 

@@ -14,7 +14,10 @@ internal sealed class LazyShopDbContext(IServiceProvider scope) : IShopDbContext
 {
     private ShopDbContext? _context;
 
-    private ShopDbContext Context => _context ??= scope.GetRequiredService<ShopDbContext>();
+    // Inside a cache load, the load's own scope (it may outlive this request); else this request's, leased once.
+    private ShopDbContext Context => LoadScope.Current is { } load
+        ? load.GetRequiredService<ShopDbContext>()
+        : _context ??= scope.GetRequiredService<ShopDbContext>();
 
     public DbSet<TEntity> Set<TEntity>() where TEntity : class => Context.Set<TEntity>();
 

@@ -31,8 +31,15 @@ public sealed class CacheAsideTests(ShopApp app) : IClassFixture<ShopApp>
         await app.Anonymous().GetOk("/api/products/102");
         var key = $"{app.KeyPrefix}:v1:{{product:102}}";
         var ttl = await WaitForTtlAsync(key);
-        // Default product TTL 10 min ± 10 % jitter.
-        Assert.InRange(ttl.TotalSeconds, 540 - 5, 660);
+        // The logical (soft) TTL, in the envelope header: default product TTL 10 min ± 10 % jitter.
+        var raw = (byte[])(await app.Redis.StringGetAsync(key))!;
+        var header = System.Text.Encoding.ASCII.GetString(raw, 0, CacheEnvelope.HeaderLength);
+        var softTtl = TimeSpan.FromMilliseconds(long.Parse(header[34..47], System.Globalization.CultureInfo.InvariantCulture)
+            - long.Parse(header[21..34], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.InRange(softTtl.TotalSeconds, 540, 660);
+        // Redis keeps it one more hour (Cache:FailSafeMaxStaleness) for fail-safe reads: PX is the hard TTL.
+        Assert.InRange(ttl.TotalSeconds, 3600 + 540 - 5, 3600 + 660);
+        Assert.InRange((ttl - softTtl).TotalSeconds, 3600 - 5, 3600);
     }
 
     [Fact]
