@@ -25,6 +25,7 @@ public static class DependencyInjection
             ConnectionMultiplexer.Connect(RedisConnection.Options(configuration, cache.RedisTimeout, sp.GetRequiredService<CacheInstance>())));
         services.AddSingleton<RedisKeyspace>();
         services.AddSingleton<L1Cache>();
+        services.AddSingleton<NegativeCacheBudget>();
         services.AddSingleton<ShopMetrics>();
         services.AddSingleton(sp =>
         {

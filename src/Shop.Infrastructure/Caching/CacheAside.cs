@@ -21,6 +21,7 @@ public sealed class CacheAside(
     SingleFlight singleFlight,
     RedisKeyspace keyspace,
     CacheEntryCodec codec,
+    NegativeCacheBudget negatives,
     ShopMetrics metrics,
     TimeProvider clock,
     IOptions<CacheOptions> options) : ICacheAside
@@ -76,7 +77,7 @@ public sealed class CacheAside(
             var value = await load(ct);
             l1.Set(key.Value, value, value is null, epoch, key.Group);
             // Without a lease (protection off), a plain SET: a demo mode, open to the stale-fill race.
-            if (redisOk) redis.FireAndForget(db => { var (bytes, ttl) = codec.Encode(key, value); return db.StringSetAsync(physical, bytes, ttl); });
+            if (redisOk && negatives.AllowsRedisWrite(value)) redis.FireAndForget(db => { var (bytes, ttl) = codec.Encode(key, value); return db.StringSetAsync(physical, bytes, ttl); });
             return new Loaded<T>(value, CacheOutcome.Miss);
         }
 
@@ -105,7 +106,11 @@ public sealed class CacheAside(
         }
 
         l1.Set(key.Value, loaded, loaded is null, epoch, key.Group);
-        if (attempt.Acquired)
+        if (attempt.Acquired && !negatives.AllowsRedisWrite(loaded))
+        {
+            redis.FireAndForget(db => RedisLock.ReleaseAsync(db, physical, token)); // over the absent budget: L1 only
+        }
+        else if (attempt.Acquired)
         {
             // Off the response's critical path: store only while our lease holds, and release the lock.
             var (bytes, ttl) = codec.Encode(key, loaded);
