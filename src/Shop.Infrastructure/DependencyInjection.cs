@@ -50,6 +50,7 @@ public static class DependencyInjection
         services.AddSingleton<ICachePrefetch, CachePrefetch>();
         services.AddSingleton<IWriteThroughCache, WriteThrough>();
         services.AddSingleton<ICacheInvalidator, ExplicitInvalidation>();
+        services.AddSingleton<ICacheVersions, CacheVersions>();
 
         services.AddSingleton<InvalidationPublisher>();
         services.AddSingleton<InvalidationRetries>();

@@ -10,7 +10,7 @@ internal static class CategoryEndpoints
         app.MapGroup("/api/categories").WithTags("Categories")
             .MapGet("/{id:int}/products", async (int id, int? page, int? pageSize, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new ListCategoryProductsQuery(id, page ?? 1, pageSize ?? 20), ct)))
-            .WithSummary("One page of a category's products (pageSize 1 to 100).")
+            .WithSummary("One page of a category's products (page 1 to 1000, pageSize 10, 20, 50 or 100).")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
