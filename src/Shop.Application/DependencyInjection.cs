@@ -24,6 +24,7 @@ public static class DependencyInjection
             //   AuthorizationBehaviour       IAdminRequest, IUserScopedRequest (checked)     before any cache: nothing cached reaches a caller who may not see it
             //   ValidationBehaviour          a FluentValidation validator for the request    bad input is a 400 before any cache or handler
             //   CachePrefetchBehaviour       ICachePrefetchingQuery                          fills L1 before the composite's inner reads
+            //   CacheVersionBehaviour        ICacheVersionedQuery<TSelf>                     puts the current version (e.g. a category's) in the key
             //   CacheAsideBehaviour          ICacheableQuery                                 single key: L1 -> L2 -> single-flight + lock -> handler
             //   CacheAsideBatchBehaviour     ICacheableBatchQuery<TItem>                     many keys: L1 -> MGET -> handler for the rest
             //   CacheInvalidationBehaviour   IInvalidatesCache<TResponse>                    after the handler's commit: delete + publish
@@ -34,6 +35,7 @@ public static class DependencyInjection
                 typeof(AuthorizationBehaviour<,>),
                 typeof(ValidationBehaviour<,>),
                 typeof(CachePrefetchBehaviour<,>),
+                typeof(CacheVersionBehaviour<,>),
                 typeof(CacheAsideBehaviour<,>),
                 typeof(CacheAsideBatchBehaviour<,>),
                 typeof(CacheInvalidationBehaviour<,>),

@@ -27,6 +27,7 @@ public static class DependencyInjection
             ConnectionMultiplexer.Connect(RedisConnection.Options(configuration, cache.RedisTimeout, sp.GetRequiredService<CacheInstance>())));
         services.AddSingleton<RedisKeyspace>();
         services.AddSingleton<L1Cache>();
+        services.AddSingleton<NegativeCacheBudget>();
         services.AddSingleton<ShopMetrics>();
         services.AddSingleton(sp =>
         {
@@ -54,6 +55,7 @@ public static class DependencyInjection
         services.AddSingleton<ICachePrefetch, CachePrefetch>();
         services.AddSingleton<IWriteThroughCache, WriteThrough>();
         services.AddSingleton<ICacheInvalidator, ExplicitInvalidation>();
+        services.AddSingleton<ICacheVersions, CacheVersions>();
 
         services.AddSingleton<InvalidationPublisher>();
         services.AddSingleton<InvalidationRetries>();

@@ -523,7 +523,7 @@ public sealed class Lab(LabOptions options, PgProbe pg, RedisProbe redis, LabRep
                 return usage.Count == 0 ? (double.NaN, double.NaN) : (usage.Average(), value.Average());
             }
             var (pageUsage, pageValue) = await Avg(Enumerable.Range(1, 300).Select(i => $"{prefix}:v1:{{product:{i}}}"));
-            var (listUsage, listValue) = await Avg(Enumerable.Range(1, 20).Select(i => $"{prefix}:v1:{{category:{i}}}:products:p1:s20"));
+            var (listUsage, listValue) = await Avg(Enumerable.Range(1, 20).Select(i => $"{prefix}:v1:{{category:{i}}}:v0:products:p1:s20"));
             report.Serializers.Add(new SerializerRow(serializer, m, pageUsage, pageValue, listUsage, listValue));
             Console.WriteLine($"    {serializer,-15} product page: MEMORY USAGE {pageUsage:F0} B (value {pageValue:F0} B); listing of 20: {listUsage:F0} B (value {listValue:F0} B)");
         }

@@ -22,16 +22,21 @@ public static class CacheKeys
 
     public static CacheKey Pricing(int productId) => new($"{{product:{I(productId)}}}:pricing", EntryTypes.Pricing, "Product", productId);
 
-    public static CacheKey CategoryPage(int categoryId, int page, int pageSize) =>
-        new($"{{category:{I(categoryId)}}}:products:p{I(page)}:s{I(pageSize)}", EntryTypes.CategoryPage, "Category", categoryId,
-            CategoryPages(categoryId));
+    /// <summary>
+    /// One page of a category's listing, under the category's current version (<see cref="CategoryVersion"/>):
+    /// <c>{category:3}:v17:products:p1:s20</c>. Moving the version on makes every page of the category unreachable at
+    /// once (O(1), whatever was cached); the old pages expire with their TTL.
+    /// </summary>
+    public static CacheKey CategoryPage(int categoryId, long version, int page, int pageSize) =>
+        new($"{{category:{I(categoryId)}}}:v{version.ToString(CultureInfo.InvariantCulture)}:products:p{I(page)}:s{I(pageSize)}",
+            EntryTypes.CategoryPage, "Category", categoryId);
 
-    /// <summary>The group of every cached page of one category's listing (a Redis set of its keys, same hash tag).</summary>
-    public static string CategoryPages(int categoryId) => $"{{category:{I(categoryId)}}}:pages";
+    /// <summary>The version counter of a category's listing pages (same hash tag as the pages).</summary>
+    public static string CategoryVersion(int categoryId) => $"{{category:{I(categoryId)}}}:ver";
 
     /// <summary>Everything a change to one product makes stale: its page, its pricing, its category's listing pages.</summary>
     public static CacheInvalidation ProductChanged(int productId, int categoryId) =>
-        new([Product(productId), Pricing(productId)], [CategoryPages(categoryId)]);
+        new([Product(productId), Pricing(productId)], [CategoryVersion(categoryId)]);
 
     public static CacheKey Profile(int userId) => new($"{{user:{I(userId)}}}:profile", EntryTypes.Profile, "User", userId);
 

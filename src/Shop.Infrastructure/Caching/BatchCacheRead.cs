@@ -12,10 +12,12 @@ namespace Shop.Infrastructure.Caching;
 /// Guarantees: at most two Redis round trips before the database read; a fill never stores data older than a write
 /// made since the read (leases in Redis, epoch in L1); Redis faults degrade to L1 + PostgreSQL. Does not: coalesce
 /// batches with each other or with single reads (a key whose lease another reader holds is loaded but not stored).
+/// "Absent" goes to Redis only within the <see cref="NegativeCacheBudget"/>; past it, its lease is released instead.
 /// A singleton: the lease travels in the result, not in this object.
 /// </summary>
 public sealed class BatchCacheRead(
-    L1Cache l1, FailOpenRedis redis, RedisKeyspace keyspace, CacheEntryCodec codec, ShopMetrics metrics, IOptions<CacheOptions> options)
+    L1Cache l1, FailOpenRedis redis, RedisKeyspace keyspace, CacheEntryCodec codec, NegativeCacheBudget negatives, ShopMetrics metrics,
+    IOptions<CacheOptions> options)
     : IBatchCacheRead
 {
     private readonly CacheOptions _options = options.Value;
@@ -86,18 +88,24 @@ public sealed class BatchCacheRead(
         if (!_options.Enabled || loaded.Count == 0) return;
         var leases = batch.Lease as FillLeases;
         var epoch = leases?.Epoch ?? l1.Epoch;
-        var fills = new List<(string Key, string Token, byte[] Bytes, TimeSpan Ttl, string? Group)>(loaded.Count);
+        var fills = new List<(string Key, string Token, byte[]? Bytes, TimeSpan Ttl, string? Group)>(loaded.Count);
         foreach (var (key, value) in loaded)
         {
             var physical = keyspace.Key(key);
             l1.Set(key.Value, value, value is null, epoch, key.Group);
             if (leases is null || !leases.Tokens.TryGetValue(physical, out var token)) continue; // no lease: someone else fills it
+            if (!negatives.AllowsRedisWrite(value))
+            {
+                fills.Add((physical, token, null, default, null)); // over the absent budget: L1 only, release the lease
+                continue;
+            }
             var (bytes, ttl) = codec.Encode(key, value);
             fills.Add((physical, token, bytes, ttl, codec.GroupOf(key)));
         }
         if (fills.Count == 0) return;
         // One pipelined batch, off the response's critical path; each fill is stored only while its lease holds.
-        redis.FireAndForget(db =>
-            RedisPipeline.EachAsync(db, fills, (b, f) => RedisLock.SetIfLeaseHeldAsync(b, f.Key, f.Token, f.Bytes, f.Ttl, f.Group)));
+        redis.FireAndForget(db => RedisPipeline.EachAsync(db, fills, (b, f) => f.Bytes is null
+            ? RedisLock.ReleaseAsync(b, f.Key, f.Token)
+            : RedisLock.SetIfLeaseHeldAsync(b, f.Key, f.Token, f.Bytes, f.Ttl, f.Group)));
     }
 }

@@ -34,6 +34,7 @@ public sealed class CacheAside(
     LoadBulkhead bulkhead,
     RefreshAhead refreshAhead,
     IServiceScopeFactory scopes,
+    NegativeCacheBudget negatives,
     ShopMetrics metrics,
     TimeProvider clock,
     IOptions<CacheOptions> options) : ICacheAside
@@ -133,7 +134,7 @@ public sealed class CacheAside(
             l1.Set(key.Value, value, value is null, epoch, key.Group);
             copies.Keep(key, value, clock.GetUtcNow());
             // Without a lease (protection off), a plain SET: a demo mode, open to the stale-fill race.
-            if (redisOk) redis.FireAndForget(db => { var (bytes, ttl) = codec.Encode(key, value); return db.StringSetAsync(physical, bytes, ttl); });
+            if (redisOk && negatives.AllowsRedisWrite(value)) redis.FireAndForget(db => { var (bytes, ttl) = codec.Encode(key, value); return db.StringSetAsync(physical, bytes, ttl); });
             return new Loaded<T>(value, CacheOutcome.Miss);
         }
 
@@ -173,6 +174,11 @@ public sealed class CacheAside(
     private void Store<T>(CacheKey key, string physical, string token, T? value)
         where T : class
     {
+        if (!negatives.AllowsRedisWrite(value))
+        {
+            redis.FireAndForget(db => RedisLock.ReleaseAsync(db, physical, token)); // over the absent budget: L1 only
+            return;
+        }
         var (bytes, ttl) = codec.Encode(key, value);
         var group = codec.GroupOf(key);
         redis.FireAndForget(db => RedisLock.SetIfLeaseHeldAsync(db, physical, token, bytes, ttl, group));

@@ -48,6 +48,12 @@ public sealed class CacheOptions
     /// <summary>How long "this id does not exist" is remembered.</summary>
     public TimeSpan NegativeTtl { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Per instance: most "absent" entries written to Redis per second (token bucket, burst of the same size); past
+    /// it, absents stay in L1 only. Bounds what random missing ids can add to Redis (see <see cref="NegativeCacheBudget"/>).
+    /// </summary>
+    public double NegativeRedisWritesPerSecond { get; set; } = 20;
+
     /// <summary>Json (System.Text.Json, source-generated) or MessagePack.</summary>
     public string Serializer { get; set; } = "Json";
 

@@ -6,7 +6,7 @@ namespace Shop.Infrastructure.Caching;
 
 /// <summary>
 /// Explicit invalidation after a committed write (the <see cref="ICacheInvalidator"/> port): deletes the keys (with
-/// their fill leases) and groups in Redis and publishes one message to the other instances, in one round trip
+/// their fill leases) and moves the version counters on in Redis (one command each, whatever was cached under them) and publishes one message to the other instances, in one round trip
 /// (<see cref="InvalidationPublisher"/>); then drops them from this instance's L1 once, after the Redis delete, so
 /// nothing this instance re-read from Redis before the delete landed survives (the epoch refuses fills that read
 /// earlier). If Redis cannot be reached, the message goes to the <see cref="InvalidationRetries"/>.
@@ -20,9 +20,10 @@ public sealed class ExplicitInvalidation(L1Cache l1, InvalidationPublisher publi
     public async ValueTask InvalidateAsync(CacheInvalidation invalidation, CancellationToken cancellationToken)
     {
         if (!options.Value.Enabled) return;
-        var keys = invalidation.Keys.Select(k => k.Value).ToArray();
-        var message = publisher.Message(keys, invalidation.Groups);
+        // L1 drops the counters too: the next read fetches the new version, and the old version's pages are never read.
+        string[] keys = [.. invalidation.Keys.Select(k => k.Value), .. invalidation.Versions];
+        var message = publisher.Message(keys, invalidation.Versions);
         if (!await publisher.TrySendAsync(message)) retries.Enqueue(message);
-        l1.Invalidate(keys, invalidation.Groups);
+        l1.Invalidate(keys, []);
     }
 }

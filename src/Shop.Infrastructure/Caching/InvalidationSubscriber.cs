@@ -109,7 +109,7 @@ public sealed partial class InvalidationSubscriber(
             return;
         }
         if (message is null || message.Sender == instance.Id) return;
-        l1.Invalidate(message.Keys, message.Groups);
+        l1.Invalidate(message.Keys, []);
         var lag = TimeSpan.FromTicks(Math.Max(0, clock.GetUtcNow().UtcTicks - message.SentAtTicks));
         metrics.InvalidationReceived(lag);
         Received?.Invoke(lag);

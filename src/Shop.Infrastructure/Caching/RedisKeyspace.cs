@@ -29,7 +29,7 @@ public sealed class RedisKeyspace
 
     public string Key(CacheKey key) => Root + key.Value;
 
-    /// <summary>The Redis set that lists a group's keys, e.g. <c>shop:v1:{category:3}:pages</c>.</summary>
+    /// <summary>The physical name of a group key. No key has a group any more (listings use a version in the key).</summary>
     public string Group(string group) => Root + group;
 
     public static string LockKey(string physicalKey) => physicalKey + ":lock";

@@ -72,7 +72,7 @@ public sealed class CacheAsideTests(ShopApp app) : IClassFixture<ShopApp>
     public async Task Every_cached_route_reports_its_outcome()
     {
         var customer = app.AsUser(9);
-        foreach (var url in new[] { "/api/products/104/pricing", "/api/categories/4/products?page=2&pageSize=5", "/api/users/9", "/api/users/9/preferences" })
+        foreach (var url in new[] { "/api/products/104/pricing", "/api/categories/4/products?page=2&pageSize=10", "/api/users/9", "/api/users/9/preferences" })
         {
             var client = url.StartsWith("/api/users", StringComparison.Ordinal) ? customer : app.Anonymous();
             Assert.Equal("MISS", (await client.GetOk(url)).CacheHeader());

@@ -20,14 +20,14 @@ public sealed class HashSlotTests(ShopServices services)
     {
         var keyspace = new RedisKeyspace(Options.Create(new CacheOptions { KeyPrefix = "shop" }));
         string K(CacheKey key) => keyspace.Key(key);
-        var page = K(CacheKeys.CategoryPage(3, 2, 20));
+        var page = K(CacheKeys.CategoryPage(3, 17, 2, 20));
         return new TheoryData<string, string[]>
         {
             { "RedisLock get-or-lock (value + lock)", [K(CacheKeys.Product(42)), RedisKeyspace.LockKey(K(CacheKeys.Product(42)))] },
-            { "RedisLock set-if-lease-held (value + lock + group)", [page, RedisKeyspace.LockKey(page), keyspace.Group(CacheKeys.CategoryPages(3))] },
+            { "RedisLock set-if-lease-held (value + lock)", [page, RedisKeyspace.LockKey(page)] },
             { "WriteThrough compare-and-set (value + lock)", [K(CacheKeys.Profile(7)), RedisKeyspace.LockKey(K(CacheKeys.Profile(7)))] },
             { "ExplicitInvalidation product keys (one DEL)", [K(CacheKeys.Product(42)), K(CacheKeys.Pricing(42)), RedisKeyspace.LockKey(K(CacheKeys.Product(42))), RedisKeyspace.LockKey(K(CacheKeys.Pricing(42)))] },
-            { "ExplicitInvalidation group script (group + its pages)", [keyspace.Group(CacheKeys.CategoryPages(3)), K(CacheKeys.CategoryPage(3, 1, 20)), K(CacheKeys.CategoryPage(3, 9, 100)), RedisKeyspace.LockKey(page)] },
+            { "Category version counter and the pages under it", [keyspace.Root + CacheKeys.CategoryVersion(3), K(CacheKeys.CategoryPage(3, 17, 1, 20)), K(CacheKeys.CategoryPage(3, 18, 9, 100)), RedisKeyspace.LockKey(page)] },
             { "User overview prefetch (one MGET)", [K(CacheKeys.Profile(7)), K(CacheKeys.Preferences(7))] },
         };
     }

@@ -190,14 +190,14 @@ public sealed class ProductWriteTests(ShopApp app) : IClassFixture<ShopApp>
         await app.Anonymous().Get("/api/products/14").ShouldBe(HttpStatusCode.OK);
         await app.Anonymous().Get("/api/products/14/pricing").ShouldBe(HttpStatusCode.OK);
         await app.Anonymous().Get("/api/products?ids=14").ShouldBe(HttpStatusCode.OK);
-        await app.Anonymous().Get("/api/categories/14/products?pageSize=1").ShouldBe(HttpStatusCode.OK);
+        await app.Anonymous().Get("/api/categories/14/products?pageSize=10").ShouldBe(HttpStatusCode.OK);
 
         await app.AsAdmin().Put("/api/products/14/price", new { price = 321.09m }).ShouldBe(HttpStatusCode.OK);
 
         var page = await app.Anonymous().Get("/api/products/14").ShouldBe(HttpStatusCode.OK);
         var pricing = await app.Anonymous().Get("/api/products/14/pricing").ShouldBe(HttpStatusCode.OK);
         var batch = await app.Anonymous().Get("/api/products?ids=14").ShouldBe(HttpStatusCode.OK);
-        var listing = await app.Anonymous().Get("/api/categories/14/products?pageSize=1").ShouldBe(HttpStatusCode.OK);
+        var listing = await app.Anonymous().Get("/api/categories/14/products?pageSize=10").ShouldBe(HttpStatusCode.OK);
         Assert.Equal(
             "page 321.09, pricing 321.09, batch 321.09, listing 321.09",
             $"page {page.Amount("price")}, pricing {pricing.Amount("price")}, batch {batch[0].Amount("price")}, " +

@@ -6,6 +6,8 @@ using Shop.Application;
 using Shop.Application.Abstractions;
 using Shop.Application.Behaviours;
 using Shop.Application.Caching;
+using Shop.Application.Categories.ListCategoryProducts;
+using Shop.Application.Common;
 using Shop.Application.Products;
 using Shop.Application.Products.ChangeProductPrice;
 using Shop.Application.Products.GetProduct;
@@ -28,6 +30,7 @@ public sealed class PipelineOrderTests
         typeof(AuthorizationBehaviour<,>),
         typeof(ValidationBehaviour<,>),
         typeof(CachePrefetchBehaviour<,>),
+        typeof(CacheVersionBehaviour<,>),
         typeof(CacheAsideBehaviour<,>),
         typeof(CacheAsideBatchBehaviour<,>),
         typeof(CacheInvalidationBehaviour<,>),
@@ -57,6 +60,8 @@ public sealed class PipelineOrderTests
         Assert.Equal(Expected(typeof(CachePrefetchBehaviour<,>)), Pipeline<GetUserOverviewQuery, UserOverviewDto>(scope));
         Assert.Equal(Expected(typeof(CacheInvalidationBehaviour<,>)), Pipeline<ChangeProductPriceCommand, ProductPageDto>(scope));
         Assert.Equal(Expected(typeof(WriteThroughBehaviour<,>)), Pipeline<ChangeUserPlanCommand, UserProfileDto>(scope));
+        Assert.Equal([.. Expected(typeof(CacheVersionBehaviour<,>)), typeof(CacheAsideBehaviour<,>)],
+            Pipeline<ListCategoryProductsQuery, PagedList<ProductSummaryDto>>(scope));
     }
 
     private static Type[] Expected(Type cacheBehaviour) =>
@@ -76,11 +81,12 @@ public sealed class PipelineOrderTests
         services.AddSingleton<ICachePrefetch, NoPorts>();
         services.AddSingleton<ICacheInvalidator, NoPorts>();
         services.AddSingleton<IWriteThroughCache, NoPorts>();
+        services.AddSingleton<ICacheVersions, NoPorts>();
         return services.BuildServiceProvider();
     }
 
     /// <summary>The behaviours' dependencies, never called: these tests only build the pipeline.</summary>
-    private sealed class NoPorts : ICurrentUser, ICacheAside, IBatchCacheRead, ICachePrefetch, ICacheInvalidator, IWriteThroughCache
+    private sealed class NoPorts : ICurrentUser, ICacheAside, IBatchCacheRead, ICachePrefetch, ICacheInvalidator, IWriteThroughCache, ICacheVersions
     {
         public bool IsAuthenticated => false;
 
@@ -100,6 +106,8 @@ public sealed class PipelineOrderTests
 
         public ValueTask<CacheOutcome?> PrefetchAsync(IReadOnlyList<CachePrefetchKey> keys, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
+
+        public ValueTask<long> CurrentAsync(string versionKey, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public ValueTask InvalidateAsync(CacheInvalidation invalidation, CancellationToken cancellationToken) => throw new NotSupportedException();
 

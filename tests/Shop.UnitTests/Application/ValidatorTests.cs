@@ -218,9 +218,10 @@ public sealed class ValidatorTests
     // --- ListCategoryProductsQuery ---
 
     [Theory]
-    [InlineData(1, 1, 1)]
+    [InlineData(1, 1, 10)]
+    [InlineData(1, 1, 50)]
     [InlineData(1, 1, 100)]
-    [InlineData(50, 100000, 20)]
+    [InlineData(50, 1000, 20)]
     public void Category_page_accepts_valid_paging(int categoryId, int page, int pageSize) =>
         new ListCategoryProductsQueryValidator().TestValidate(new ListCategoryProductsQuery(categoryId, page, pageSize)).ShouldNotHaveAnyValidationErrors();
 
@@ -235,7 +236,8 @@ public sealed class ValidatorTests
         validator.TestValidate(new ListCategoryProductsQuery(1, 1, 0)).ShouldHaveValidationErrorFor(q => q.PageSize);
         validator.TestValidate(new ListCategoryProductsQuery(1, 1, 101)).ShouldHaveValidationErrorFor(q => q.PageSize);
         validator.TestValidate(new ListCategoryProductsQuery(1, 0, 20)).ShouldHaveValidationErrorFor(q => q.Page);
-        validator.TestValidate(new ListCategoryProductsQuery(1, 100_001, 20)).ShouldHaveValidationErrorFor(q => q.Page);
+        validator.TestValidate(new ListCategoryProductsQuery(1, 1_001, 20)).ShouldHaveValidationErrorFor(q => q.Page);
+        validator.TestValidate(new ListCategoryProductsQuery(1, 1, 15)).ShouldHaveValidationErrorFor(q => q.PageSize);
         validator.TestValidate(new ListCategoryProductsQuery(0, 1, 20)).ShouldHaveValidationErrorFor(q => q.CategoryId);
     }
 

@@ -66,7 +66,7 @@ public sealed class CachePrimitivesTests
         var keyspace = new RedisKeyspace(Options.Create(new CacheOptions { KeyPrefix = "shop" }));
         Assert.Equal("shop:v1:{product:42}", keyspace.Key(CacheKeys.Product(42)));
         Assert.Equal("shop:v1:{product:42}:pricing", keyspace.Key(CacheKeys.Pricing(42)));
-        Assert.Equal("shop:v1:{category:3}:products:p1:s20", keyspace.Key(CacheKeys.CategoryPage(3, 1, 20)));
+        Assert.Equal("shop:v1:{category:3}:v17:products:p1:s20", keyspace.Key(CacheKeys.CategoryPage(3, 17, 1, 20)));
         Assert.Equal("shop:v1:{user:7}:profile", keyspace.Key(CacheKeys.Profile(7)));
         Assert.Equal("shop:v1:{user:7}:preferences", keyspace.Key(CacheKeys.Preferences(7)));
         Assert.Equal("shop:v1:{product:42}:lock", RedisKeyspace.LockKey(keyspace.Key(CacheKeys.Product(42))));

@@ -7,7 +7,8 @@ public sealed class ListCategoryProductsQueryValidator : AbstractValidator<ListC
     public ListCategoryProductsQueryValidator()
     {
         RuleFor(q => q.CategoryId).GreaterThan(0);
-        RuleFor(q => q.Page).InclusiveBetween(1, 100_000);
-        RuleFor(q => q.PageSize).InclusiveBetween(1, ListCategoryProductsQuery.MaxPageSize);
+        RuleFor(q => q.Page).InclusiveBetween(1, ListCategoryProductsQuery.MaxPage);
+        RuleFor(q => q.PageSize).Must(size => ListCategoryProductsQuery.PageSizes.Contains(size))
+            .WithMessage($"PageSize must be one of {string.Join(", ", ListCategoryProductsQuery.PageSizes)}.");
     }
 }
