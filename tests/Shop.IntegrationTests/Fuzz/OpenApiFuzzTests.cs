@@ -81,7 +81,9 @@ public sealed class OpenApiFuzzTests(ShopApp app) : IClassFixture<ShopApp>
         var text = await response.Content.ReadAsStringAsync(ct);
 
         if (status >= 500) return (status, $"{status} {Shorten(text)}");
-        if (Internals.FirstOrDefault(secret => text.Contains(secret, StringComparison.Ordinal)) is { } leaked)
+        // The traceId is random hex: it may spell an SQLSTATE such as 23505 by chance.
+        var scanned = System.Text.RegularExpressions.Regex.Replace(text, "\"traceId\":\"[^\"]*\"", "");
+        if (Internals.FirstOrDefault(secret => scanned.Contains(secret, StringComparison.Ordinal)) is { } leaked)
             return (status, $"{status} shows '{leaked}': {Shorten(text)}");
         if (status is >= 200 and < 300 && fuzz.MustReject) return (status, $"{status} to forbidden input");
         if (status is >= 400 and < 500)

@@ -57,6 +57,7 @@ public class ShopApp(ShopServices services) : IAsyncLifetime
     {
         ["ConnectionStrings:Redis"] = proxy.Configuration,
         ["Cache:BreakerOpenDuration"] = "00:00:00.300",
+        ["Cache:BreakerMinimumThroughput"] = "3", // these tests send a handful of requests, not a production rate
     });
 
     public HttpClient Anonymous(ShopApiFactory? instance = null) => (instance ?? Api).CreateClient();

@@ -31,7 +31,11 @@ public sealed class ReadinessTests(ShopApp app) : IClassFixture<ShopApp>
     [Fact]
     public async Task Redis_unreachable_the_stats_and_metrics_still_answer_and_show_the_outage()
     {
-        var instance = app.StartInstance(new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = BogusRedis });
+        var instance = app.StartInstance(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Redis"] = BogusRedis,
+            ["Cache:BreakerMinimumThroughput"] = "3", // a handful of requests, not a production rate
+        });
         var client = app.Anonymous(instance);
         for (var i = 0; i < 5; i++) await client.GetOk("/api/products/101"); // trips the breaker (3 failures)
 

@@ -71,7 +71,7 @@ public sealed class GeneratedClientTests(ShopApp app) : IClassFixture<ShopApp>
         Assert.Equal(1, (await Call("GetProduct", () => anonymous.GetProductAsync(1, Ct))).Id);
         Assert.Equal(2, (await Call("GetProducts", () => anonymous.GetProductsAsync("1,2", Ct))).Count);
         Assert.Equal(1, (await Call("GetProductPricing", () => anonymous.GetProductPricingAsync(1, Ct))).ProductId);
-        Assert.NotEmpty((await Call("ListCategoryProducts", () => anonymous.ListCategoryProductsAsync(1, 1, 5, Ct))).Items);
+        Assert.NotEmpty((await Call("ListCategoryProducts", () => anonymous.ListCategoryProductsAsync(1, 1, 10, Ct))).Items);
         Assert.Equal(3, (await Call("RecordPageView", () => anonymous.RecordPageViewAsync(3, Ct))).ProductId);
         Assert.Equal(3, (await Call("GetPageViews", () => anonymous.GetPageViewsAsync(3, Ct))).ProductId);
         var created = await Call("CreateProduct", () => admin.CreateProductAsync(new CreateProductCommand { Sku = sku, Name = "Generated", Price = 9.5, Currency = "EUR", CategoryId = 1 }, Ct));
