@@ -1,3 +1,6 @@
+#!lua
+-- (A shebang script: Redis refuses it whole when over maxmemory, instead of failing at its first denied write
+-- after earlier writes, e.g. a RENAME whose SADD is then refused, which would strand a batch.)
 -- The flusher's first step for one shard, fenced by its lease (PageViewFlusher).
 -- KEYS[1] lease, KEYS[2] pending hash, KEYS[3] in-flight set, KEYS[4] moves counter, KEYS[5] flushed mirror
 -- ARGV[1] lease token, ARGV[2] lease TTL (ms), ARGV[3] id for the new batch

@@ -1,3 +1,6 @@
+#!lua
+-- (A shebang script: Redis refuses it whole when over maxmemory, instead of failing at its first denied write
+-- after earlier writes, e.g. a RENAME whose SADD is then refused, which would strand a batch.)
 -- Parks an in-flight batch that is older than the dedup retention (PageViewFlusher, PageViews:MaxBatchAge), fenced
 -- by the lease: its id may have been pruned from applied_view_batches, so applying it could count it twice.
 -- KEYS[1] lease, KEYS[2] in-flight set, KEYS[3] parked set; ARGV[1] lease token, ARGV[2] batch id.

@@ -1,3 +1,6 @@
+#!lua
+-- (A shebang script: Redis refuses it whole when over maxmemory, instead of failing at its first denied write
+-- after earlier writes, e.g. a RENAME whose SADD is then refused, which would strand a batch.)
 -- Records one page view: the hot path of the write-behind counter (RedisPageViewCounter.RecordAsync).
 -- Atomic: the view is counted, and its product marked pending (the field exists), in one step or not at all.
 -- Constant cost whatever the backlog: a shard has at most one batch in flight (claim.lua), read with SRANDMEMBER,
