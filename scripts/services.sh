@@ -73,7 +73,7 @@ start_redis() {
   else
     # Same memory policy as db/redis/redis.conf; no persistence for the local dev/test server.
     redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --daemonize yes --save '' --appendonly no \
-      --maxmemory 256mb --maxmemory-policy allkeys-lru \
+      --maxmemory 256mb --maxmemory-policy volatile-lru \
       --pidfile "$REDISDIR/redis.pid" --logfile "$REDISDIR/redis.log" --dir "$REDISDIR"
     for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
     log "Redis started on 127.0.0.1:$REDIS_PORT"
@@ -99,7 +99,7 @@ start_cluster() {
     # cluster-node-timeout 2000: a dead primary is failed over in about 2-3 s (the failover test waits for that).
     redis-server --bind 127.0.0.1 --port "$port" --daemonize yes --save '' --appendonly no \
       --cluster-enabled yes --cluster-config-file "$dir/nodes.conf" --cluster-node-timeout 2000 \
-      --maxmemory 128mb --maxmemory-policy allkeys-lru \
+      --maxmemory 128mb --maxmemory-policy volatile-lru \
       --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --dir "$dir"
   done
   for port in $(cluster_ports); do
