@@ -55,7 +55,7 @@ if want micro || want lab; then
   if ! redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
     mkdir -p "$REDIS_DIR"
     redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --daemonize yes --save '' --appendonly no \
-      --maxmemory 256mb --maxmemory-policy allkeys-lru \
+      --maxmemory 256mb --maxmemory-policy volatile-lru \
       --pidfile "$REDIS_DIR/redis.pid" --logfile "$REDIS_DIR/redis.log" --dir "$REDIS_DIR"
     for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
     redis_started=1

@@ -50,11 +50,11 @@ pg_start() {
 
 pg_stop() { as_pg "$(pg_bin)/pg_ctl" -D "$CHAOS_PGDATA" -m fast -w stop >/dev/null; }
 
-# Configured as db/redis/redis.conf: AOF every second, allkeys-lru (a clean shutdown keeps the pending page views).
+# Configured as db/redis/redis.conf: AOF every second, volatile-lru (a clean shutdown keeps the pending page views).
 redis_start() {
   mkdir -p "$CHAOS_REDISDIR"
   redis-server --bind 127.0.0.1 --port "$CHAOS_REDIS_PORT" --daemonize yes --save '' --appendonly yes --appendfsync everysec \
-    --maxmemory 192mb --maxmemory-policy allkeys-lru \
+    --maxmemory 192mb --maxmemory-policy volatile-lru \
     --pidfile "$CHAOS_REDISDIR/redis.pid" --logfile "$CHAOS_REDISDIR/redis.log" --dir "$CHAOS_REDISDIR"
   for _ in $(seq 100); do redis-cli -p "$CHAOS_REDIS_PORT" ping >/dev/null 2>&1 && return 0; sleep 0.1; done
   log "Redis did not start on $CHAOS_REDIS_PORT (see $CHAOS_REDISDIR/redis.log)"; return 1

@@ -142,7 +142,7 @@ start_redis() {
   else
     # Same memory policy as db/redis/redis.conf; no persistence for the local dev/test server; ACL users from users.acl.
     redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --protected-mode yes --daemonize yes --save '' --appendonly no \
-      --maxmemory 256mb --maxmemory-policy allkeys-lru --aclfile "$REDISDIR/users.acl" \
+      --maxmemory 256mb --maxmemory-policy volatile-lru --aclfile "$REDISDIR/users.acl" \
       --pidfile "$REDISDIR/redis.pid" --logfile "$REDISDIR/redis.log" --dir "$REDISDIR"
     for _ in $(seq 50); do rcli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
     log "Redis started on 127.0.0.1:$REDIS_PORT (ACL: default=admin, shop-app, shop-monitor)"
@@ -171,7 +171,7 @@ start_cluster() {
     redis-server --bind 127.0.0.1 --port "$port" --protected-mode yes --daemonize yes --save '' --appendonly no \
       --aclfile "$dir/users.acl" --masterauth "$SHOP_REDIS_ADMIN_PASSWORD" \
       --cluster-enabled yes --cluster-config-file "$dir/nodes.conf" --cluster-node-timeout 2000 \
-      --maxmemory 128mb --maxmemory-policy allkeys-lru \
+      --maxmemory 128mb --maxmemory-policy volatile-lru \
       --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --dir "$dir"
   done
   for port in $(cluster_ports); do

@@ -67,11 +67,11 @@ internal sealed partial class RedisStartupCheck(
     private partial void LogNode(string version, string mode, int primaries, string endpoint, string used, string maxMemory, string policy);
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Redis {Endpoint}: maxmemory is not set. As a cache it will grow until the machine or container runs out of memory, and then the kernel kills it (every cached entry and every page view not yet flushed is lost) instead of Redis evicting cold entries. Set maxmemory (about 75 % of the memory limit) with maxmemory-policy allkeys-lru; see db/redis/redis.conf.")]
+        Message = "Redis {Endpoint}: maxmemory is not set. As a cache it will grow until the machine or container runs out of memory, and then the kernel kills it (every cached entry and every page view not yet flushed is lost) instead of Redis evicting cold entries. Set maxmemory (about 75 % of the memory limit) with maxmemory-policy volatile-lru; see db/redis/redis.conf.")]
     private partial void LogNoMaxMemory(string endpoint);
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Redis {Endpoint}: maxmemory-policy is noeviction. Once Redis reaches {MaxMemory} it refuses every write with OOM: Shop keeps answering (reads fail open to PostgreSQL) but caches nothing new, so the hit rate falls toward 0 as entries expire and PostgreSQL takes the whole load; page-view increments are refused too. Use allkeys-lru for a cache; see db/redis/redis.conf.")]
+        Message = "Redis {Endpoint}: maxmemory-policy is noeviction. Once Redis reaches {MaxMemory} it refuses every write with OOM: Shop keeps answering (reads fail open to PostgreSQL) but caches nothing new, so the hit rate falls toward 0 as entries expire and PostgreSQL takes the whole load; page-view increments are refused too. Use volatile-lru (every cache key has a TTL, the page-view counters none); see db/redis/redis.conf.")]
     private partial void LogNoEviction(string endpoint, string maxMemory);
 
     [LoggerMessage(Level = LogLevel.Warning,

@@ -16,8 +16,10 @@ namespace Shop.Infrastructure.PageViews;
 /// <c>PageViews:FlushThreshold</c> (signalled in process), and once more on graceful shutdown. One flush:
 /// <list type="number">
 /// <item>Lease: <c>SET {pv:N}:lease token NX PX</c> for every shard (pipelined); shards another flusher owns are skipped.</item>
-/// <item>Move (<c>Lua/claim.lua</c>, per owned shard, pipelined, fenced by the lease): RENAME the pending hash to a new
-/// in-flight batch with a fresh id, and read every batch in flight in the shard, including those a dead flusher left.</item>
+/// <item>Move (<c>Lua/claim.lua</c>, per owned shard, pipelined, fenced by the lease): if no batch is in flight in the
+/// shard, RENAME the pending hash to a new in-flight batch with a fresh UUIDv7 id; else retry the batch in flight as it
+/// is (a failed flush's, or a dead flusher's). At most one batch per shard, whatever the outage. A batch older than
+/// <c>PageViews:MaxBatchAge</c> is parked instead (<c>Lua/park.lua</c>), never applied after its id may be pruned.</item>
 /// <item>Apply: one SQL statement, so one transaction, for every batch of the flush: record the batch ids in
 /// <c>applied_view_batches</c> (ON CONFLICT DO NOTHING) and add the deltas of the batches recorded just now to
 /// <c>product_view_totals</c> (INSERT … ON CONFLICT DO UPDATE over unnest arrays). A batch applied before adds nothing.</item>
@@ -30,8 +32,10 @@ namespace Shop.Infrastructure.PageViews;
 /// flusher whose lease expired (paused, partitioned) is fenced out of Redis, and its late commit can only be of a
 /// batch id the new owner applies idempotently. Does not: protect views that Redis itself loses (a crash within the
 /// AOF fsync window, a failover to a replica that lagged, eviction under memory pressure); keep a view that arrives
-/// for a product deleted meanwhile (dropped at the flush). A flush's batches wait for the next flush if PostgreSQL or
-/// Redis fails; Redis reads stay exact meanwhile.
+/// for a product deleted meanwhile (dropped at the flush); apply a batch parked as too old (an operator reconciles it).
+/// While PostgreSQL or Redis fails, attempts back off exponentially from <c>PageViews:FlushInterval</c> to
+/// <c>PageViews:FlushRetryMaxDelay</c> (logged once per failing streak); the backlog stays in the one batch plus the
+/// pending hash (one field per product), so recording a view costs the same whatever the outage length.
 /// </summary>
 public sealed partial class PageViewFlusher(
     PageViewConnection connection,
@@ -50,7 +54,7 @@ public sealed partial class PageViewFlusher(
 
     private sealed record Batch(int Shard, Guid Id, IReadOnlyList<(int ProductId, long Views)> Deltas, bool Recovered);
 
-    private sealed record Claim(int Shard, bool Seeded, IReadOnlyList<Batch> Batches);
+    private sealed record Claim(int Shard, bool Seeded, List<Batch> Batches);
 
     /// <summary>A row of the flush statement: a product's new total, an applied batch id, or a product's current total (mirror rebuild).</summary>
     internal sealed class FlushRow
@@ -68,10 +72,22 @@ public sealed partial class PageViewFlusher(
         try
         {
             await Task.Yield(); // never delay the host's start
+            var followUp = false;
             while (true)
             {
-                await TryFlushAsync(trigger, stoppingToken);
+                var report = await TryFlushAsync(trigger, stoppingToken);
                 await PruneIfDueAsync(stoppingToken);
+                if (report is null)
+                {
+                    // Failing (PostgreSQL or Redis down): back off, and let no threshold signal cut the wait short.
+                    await Task.Delay(RetryDelay(Volatile.Read(ref _failureStreak)), stoppingToken);
+                    trigger = PageViewFlushTrigger.Timer;
+                    continue;
+                }
+                // A flush that retried a batch left in flight moved nothing new (one batch per shard): once, go on
+                // at once with what piled up in :pending meanwhile.
+                followUp = !followUp && report.RecoveredBatches > 0;
+                if (followUp) continue;
                 trigger = await signal.WaitAsync(_options.FlushInterval, stoppingToken) ? PageViewFlushTrigger.Threshold : PageViewFlushTrigger.Timer;
             }
         }
@@ -129,21 +145,35 @@ public sealed partial class PageViewFlusher(
         }
     }
 
-    private async Task TryFlushAsync(PageViewFlushTrigger trigger, CancellationToken cancellationToken)
+    /// <summary>The flush's report, or null if it failed.</summary>
+    private async Task<PageViewFlushReport?> TryFlushAsync(PageViewFlushTrigger trigger, CancellationToken cancellationToken)
     {
         try
         {
-            await FlushAsync(trigger, cancellationToken);
-            if (Interlocked.Exchange(ref _failureStreak, 0) > 0) LogRecovered();
+            var report = await FlushAsync(trigger, cancellationToken);
+            var failed = Interlocked.Exchange(ref _failureStreak, 0);
+            if (failed > 0) LogRecovered(failed);
+            return report;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            return null;
         }
         catch (Exception ex)
         {
-            // Once per streak of failures, not every interval while PostgreSQL or Redis is down.
-            if (Interlocked.Increment(ref _failureStreak) == 1) LogFailed(ex, trigger);
+            // Once per streak of failures, not every attempt while PostgreSQL or Redis is down.
+            if (Interlocked.Increment(ref _failureStreak) == 1) LogFailed(ex, trigger, _options.FlushRetryMaxDelay);
+            return null;
         }
+    }
+
+    /// <summary>FlushInterval, doubled per consecutive failure, capped at FlushRetryMaxDelay (never below FlushInterval).</summary>
+    private TimeSpan RetryDelay(int failures)
+    {
+        var cap = _options.FlushRetryMaxDelay > _options.FlushInterval ? _options.FlushRetryMaxDelay : _options.FlushInterval;
+        var delay = _options.FlushInterval;
+        for (var i = 1; i < failures && delay < cap; i++) delay *= 2;
+        return delay < cap ? delay : cap;
     }
 
     private async Task<PageViewFlushReport> FlushOnceAsync(PageViewFlushTrigger trigger, CancellationToken cancellationToken)
@@ -159,7 +189,7 @@ public sealed partial class PageViewFlusher(
         var owned = await AcquireLeasesAsync(db, token);
         try
         {
-            var claims = await ClaimAsync(db, owned, token);
+            var claims = await RefuseExpiredAsync(db, await ClaimAsync(db, owned, token), token);
             var batches = claims.SelectMany(c => c.Batches).ToList();
             if (batches.Count == 0) return new PageViewFlushReport(trigger, owned.Count, 0, 0, 0, 0, 0, 0, Stopwatch.GetElapsedTime(started));
 
@@ -243,6 +273,52 @@ public sealed partial class PageViewFlusher(
             claims.Add(new Claim(shard, (long)items[0] == 1, batches));
         }
         return claims;
+    }
+
+    /// <summary>
+    /// Parks every claimed batch older than <c>PageViews:MaxBatchAge</c> (its age is in its UUIDv7 id): its id may be
+    /// pruned from <c>applied_view_batches</c> by now, so applying it could count it twice. Returns the claims without them.
+    /// </summary>
+    private async Task<List<Claim>> RefuseExpiredAsync(IDatabase db, List<Claim> claims, string token)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var result = new List<Claim>(claims.Count);
+        foreach (var claim in claims)
+        {
+            var kept = new List<Batch>(claim.Batches.Count);
+            foreach (var batch in claim.Batches)
+            {
+                var age = now - CreatedAt(batch.Id);
+                if (age <= _options.MaxBatchAge)
+                {
+                    kept.Add(batch);
+                    continue;
+                }
+                var parked = (long)await db.ScriptEvaluateAsync(PageViewScripts.Park,
+                    [keys.Lease(claim.Shard), keys.InFlight(claim.Shard), keys.Parked(claim.Shard)], [token, batch.Id.ToString()]);
+                if (parked == 0)
+                {
+                    LogLeaseLost(claim.Shard);
+                    continue;
+                }
+                var views = batch.Deltas.Sum(d => d.Views);
+                stats.BatchRefused(views);
+                LogBatchRefused(batch.Id, claim.Shard, age, views, _options.MaxBatchAge);
+            }
+            result.Add(claim with { Batches = kept });
+        }
+        return result;
+    }
+
+    /// <summary>The creation time in a UUIDv7 (its first 48 bits, Unix milliseconds); a non-v7 id counts as ancient.</summary>
+    internal static DateTimeOffset CreatedAt(Guid id)
+    {
+        if (id.Version != 7) return DateTimeOffset.MinValue;
+        Span<byte> bytes = stackalloc byte[16];
+        id.TryWriteBytes(bytes, bigEndian: true, out _);
+        long ms = 0;
+        for (var i = 0; i < 6; i++) ms = (ms << 8) | bytes[i];
+        return DateTimeOffset.FromUnixTimeMilliseconds(ms);
     }
 
     /// <summary>
@@ -371,11 +447,14 @@ public sealed partial class PageViewFlusher(
         base.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Page-view flush ({Trigger}) failed; its batches stay in flight in Redis and the next flush applies them")]
-    private partial void LogFailed(Exception exception, PageViewFlushTrigger trigger);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Page-view flush ({Trigger}) failed; its batches stay in flight in Redis and are retried with a backoff of up to {MaxDelay} (logged once until flushes succeed again)")]
+    private partial void LogFailed(Exception exception, PageViewFlushTrigger trigger, TimeSpan maxDelay);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Page-view flushes succeed again")]
-    private partial void LogRecovered();
+    [LoggerMessage(Level = LogLevel.Information, Message = "Page-view flushes succeed again after {Failures} failed attempts")]
+    private partial void LogRecovered(int failures);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Refused page-view batch {BatchId} of shard {Shard}: {Age} old, past PageViews:MaxBatchAge ({MaxAge}), so its id may be pruned and applying it could count it twice. Its {Views} views are parked in Redis for manual reconciliation")]
+    private partial void LogBatchRefused(Guid batchId, int shard, TimeSpan age, long views, TimeSpan maxAge);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the lease of page-view shard {Shard} during a flush (slower than PageViews:LeaseTtl?); its new owner finishes it")]
     private partial void LogLeaseLost(int shard);

@@ -9,8 +9,10 @@ namespace Shop.Infrastructure.PageViews;
 /// all keys of one shard carry its hash tag, e.g. for shard 7 (with the default prefix):
 /// <code>
 /// shop:v1:{pv:7}:pending            hash   product id → views not yet moved (HINCRBY on every view)
-/// shop:v1:{pv:7}:inflight           set    ids of the batches moved out of :pending and not yet finished
-/// shop:v1:{pv:7}:inflight:&lt;batch&gt;   hash   product id → views, one per batch (the renamed :pending)
+/// shop:v1:{pv:7}:inflight           set    id of the batch moved out of :pending and not yet finished (at most one)
+/// shop:v1:{pv:7}:inflight:&lt;batch&gt;   hash   product id → views (the renamed :pending)
+/// shop:v1:{pv:7}:parked             set    ids of batches refused as older than PageViews:MaxBatchAge
+/// shop:v1:{pv:7}:parked:&lt;batch&gt;     hash   product id → views of a refused batch, kept for an operator
 /// shop:v1:{pv:7}:flushed            hash   product id → total in PostgreSQL (a mirror; field _seeded once complete)
 /// shop:v1:{pv:7}:moves              string incremented by every move (readers detect a move that raced them)
 /// shop:v1:{pv:7}:lease              string token of the flusher that owns the shard (SET NX PX)
@@ -34,6 +36,8 @@ public sealed class PageViewKeys(RedisKeyspace keyspace)
     public RedisKey Pending(int shard) => Tag(shard) + ":pending";
 
     public RedisKey InFlight(int shard) => Tag(shard) + ":inflight";
+
+    public RedisKey Parked(int shard) => Tag(shard) + ":parked";
 
     public RedisKey Flushed(int shard) => Tag(shard) + ":flushed";
 

@@ -25,10 +25,24 @@ public sealed class PageViewOptions
     public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// While flushes fail (PostgreSQL or Redis down), the wait before the next attempt doubles from
+    /// <see cref="FlushInterval"/> up to this (or FlushInterval if longer); threshold signals do not shorten it.
+    /// </summary>
+    public TimeSpan FlushRetryMaxDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// How long applied batch ids are kept for deduplication. A batch can only be replayed while it is in flight in
-    /// Redis, which lasts until the next flush after a crash, so days are plenty.
+    /// Redis; one older than <see cref="MaxBatchAge"/> is refused (parked), so days are plenty.
     /// </summary>
     public TimeSpan BatchRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// An in-flight batch older than this (its age is in its UUIDv7 id) is refused instead of applied: parked in Redis,
+    /// counted in <c>shop.pageviews.batches.refused</c> and logged. Must be shorter than <see cref="BatchRetention"/>,
+    /// so a batch is never applied after its id could have been pruned (the margin covers clock skew between the
+    /// instances and PostgreSQL).
+    /// </summary>
+    public TimeSpan MaxBatchAge { get; set; } = TimeSpan.FromDays(6);
 
     /// <summary>How often a flusher deletes applied batch ids older than <see cref="BatchRetention"/>.</summary>
     public TimeSpan PruneInterval { get; set; } = TimeSpan.FromHours(1);

@@ -13,5 +13,6 @@ internal static class PageViewScripts
     public static readonly string Read = EmbeddedLua.Load("PageViews.read.lua");
     public static readonly string Claim = EmbeddedLua.Load("PageViews.claim.lua");
     public static readonly string Finish = EmbeddedLua.Load("PageViews.finish.lua");
+    public static readonly string Park = EmbeddedLua.Load("PageViews.park.lua");
     public static readonly string Release = EmbeddedLua.Load("PageViews.release.lua");
 }

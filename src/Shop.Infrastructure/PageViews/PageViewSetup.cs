@@ -9,7 +9,9 @@ internal static class PageViewSetup
     /// <summary>The write-behind page-view counter: the port on the request path, and the flusher as a hosted service.</summary>
     public static IServiceCollection AddPageViews(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<PageViewOptions>(configuration.GetSection(PageViewOptions.Section));
+        services.AddOptions<PageViewOptions>().Bind(configuration.GetSection(PageViewOptions.Section))
+            .Validate(o => o.MaxBatchAge < o.BatchRetention, "PageViews:MaxBatchAge must be shorter than PageViews:BatchRetention.")
+            .ValidateOnStart();
         services.AddSingleton<PageViewKeys>();
         services.AddSingleton<PageViewStats>();
         services.AddSingleton<PageViewFlushSignal>();

@@ -17,6 +17,8 @@ public sealed class PageViewStats
     private long _flushedViews;
     private long _transactions;
     private long _recoveredBatches;
+    private long _refusedBatches;
+    private long _refusedViews;
     private long _pendingProducts;
     private long _pendingViews;
     private long _inFlightBatches;
@@ -34,6 +36,8 @@ public sealed class PageViewStats
         metrics.ObservableCounter("shop.pageviews.flushes", ObserveFlushes, "{flush}", "Flushes completed by this instance, by trigger = startup | timer | threshold | shutdown | manual");
         metrics.ObservableCounter("shop.pageviews.flush.failures", () => One(FlushFailures), "{flush}", "Flushes that failed (their batches stay in flight and are applied by a later flush)");
         metrics.ObservableCounter("shop.pageviews.flushed.views", () => One(FlushedViews), "{view}", "Views this instance moved to PostgreSQL");
+        metrics.ObservableCounter("shop.pageviews.batches.refused", () => One(RefusedBatches), "{batch}", "In-flight batches refused (parked in Redis) as older than PageViews:MaxBatchAge, so never counted twice");
+        metrics.ObservableCounter("shop.pageviews.refused.views", () => One(RefusedViews), "{view}", "Views in the refused batches");
         metrics.ObservableCounter("shop.pageviews.db.transactions", () => One(DatabaseTransactions), "{transaction}", "Database transactions (one statement each) started by this instance's flushes");
     }
 
@@ -43,6 +47,8 @@ public sealed class PageViewStats
     public long FlushedViews => Interlocked.Read(ref _flushedViews);
     public long DatabaseTransactions => Interlocked.Read(ref _transactions);
     public long RecoveredBatches => Interlocked.Read(ref _recoveredBatches);
+    public long RefusedBatches => Interlocked.Read(ref _refusedBatches);
+    public long RefusedViews => Interlocked.Read(ref _refusedViews);
     public long PendingProducts => Interlocked.Read(ref _pendingProducts);
     public long PendingViews => Interlocked.Read(ref _pendingViews);
     public long InFlightBatches => Interlocked.Read(ref _inFlightBatches);
@@ -71,6 +77,12 @@ public sealed class PageViewStats
         Interlocked.Add(ref _recoveredBatches, report.RecoveredBatches);
         Volatile.Write(ref _last, report);
         Interlocked.Increment(ref _flushes[(int)report.Trigger]); // last: a waiter that sees the count sees the rest
+    }
+
+    internal void BatchRefused(long views)
+    {
+        Interlocked.Add(ref _refusedViews, views);
+        Interlocked.Increment(ref _refusedBatches);
     }
 
     internal void FlushFailed() => Interlocked.Increment(ref _failures);

@@ -9,7 +9,7 @@ namespace Shop.IntegrationTests.Observability;
 
 /// <summary>
 /// Redis's memory limit and eviction policy, on a private redis-server per test (the shared test Redis keeps its
-/// settings: other classes run against it in parallel): evictions under allkeys-lru are counted and the service
+/// settings: other classes run against it in parallel): evictions under volatile-lru (the shipped policy) are counted and the service
 /// keeps answering; noeviction and a missing maxmemory are named in a startup warning, and requests still succeed.
 /// </summary>
 public sealed class RedisMemoryPolicyTests(ShopApp app) : IClassFixture<ShopApp>
@@ -28,14 +28,14 @@ public sealed class RedisMemoryPolicyTests(ShopApp app) : IClassFixture<ShopApp>
     }
 
     [Fact]
-    public async Task Under_a_tiny_maxmemory_with_allkeys_lru_keys_are_evicted_counted_and_every_request_still_answers()
+    public async Task Under_a_tiny_maxmemory_with_volatile_lru_keys_are_evicted_counted_and_every_request_still_answers()
     {
         // Started with a sane limit (so no startup warning), lowered once the instance runs.
-        await using var redis = await PrivateRedisServer.StartOrSkipAsync("--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru");
+        await using var redis = await PrivateRedisServer.StartOrSkipAsync("--maxmemory", "64mb", "--maxmemory-policy", "volatile-lru");
         var logs = new LogCapture();
         await using var instance = StartInstance(redis, logs);
         var client = app.Anonymous(instance);
-        Assert.NotNull(await logs.WaitForAsync(e => e.Category == StartupCheck && e.Message.Contains("allkeys-lru", StringComparison.Ordinal), LogWait));
+        Assert.NotNull(await logs.WaitForAsync(e => e.Category == StartupCheck && e.Message.Contains("volatile-lru", StringComparison.Ordinal), LogWait));
 
         // A limit just above what the empty server and its clients use: product pages soon overflow it. Read new
         // products until Redis reports evictions (bounded: the demo seed has 2000); every read must succeed.
@@ -63,7 +63,7 @@ public sealed class RedisMemoryPolicyTests(ShopApp app) : IClassFixture<ShopApp>
         // The stats endpoint reports the same eviction count, and the memory figures it is judged by.
         var stats = await app.AsAdmin(instance).Get("/api/cache/stats").ShouldBe(HttpStatusCode.OK);
         var node = Assert.Single(stats.GetProperty("redis").GetProperty("nodes").EnumerateArray());
-        Assert.Equal("allkeys-lru", node.Text("maxMemoryPolicy"));
+        Assert.Equal("volatile-lru", node.Text("maxMemoryPolicy"));
         Assert.InRange(node.GetProperty("evictedKeys").GetInt64(), evicted, long.MaxValue);
         Assert.InRange(node.GetProperty("usedMemory").GetInt64(), 1, node.GetProperty("maxMemory").GetInt64() + (64 * 1024));
 
@@ -110,7 +110,7 @@ public sealed class RedisMemoryPolicyTests(ShopApp app) : IClassFixture<ShopApp>
     [Fact]
     public async Task Without_maxmemory_the_startup_warning_says_what_that_means_for_a_cache()
     {
-        await using var redis = await PrivateRedisServer.StartOrSkipAsync("--maxmemory", "0", "--maxmemory-policy", "allkeys-lru");
+        await using var redis = await PrivateRedisServer.StartOrSkipAsync("--maxmemory", "0", "--maxmemory-policy", "volatile-lru");
         var logs = new LogCapture();
         await using var instance = StartInstance(redis, logs);
 
@@ -118,7 +118,7 @@ public sealed class RedisMemoryPolicyTests(ShopApp app) : IClassFixture<ShopApp>
 
         Assert.NotNull(warning);
         Assert.Contains("maxmemory is not set", warning.Message, StringComparison.Ordinal);
-        Assert.Contains("allkeys-lru", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("volatile-lru", warning.Message, StringComparison.Ordinal);
         await app.Anonymous(instance).GetOk("/api/products/7");
     }
 }

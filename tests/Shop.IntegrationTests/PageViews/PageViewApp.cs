@@ -59,7 +59,8 @@ public sealed class PageViewApp(ShopServices services) : ShopApp(services)
 
     public Task<long> FlushedTotalAsync() => ScalarAsync<long>("SELECT coalesce(sum(views), 0) FROM product_view_totals");
 
-    private string Shard(int productId) => $"{KeyPrefix}:v1:{{pv:{productId % 16}}}";
+    /// <summary>The common prefix of the keys of the product's shard, e.g. <c>…:v1:{pv:7}</c>.</summary>
+    public string Shard(int productId) => $"{KeyPrefix}:v1:{{pv:{productId % 16}}}";
 
     /// <summary>The product's pending delta in Redis.</summary>
     public async Task<long> PendingAsync(int productId) => (long?)await Redis.HashGetAsync(Shard(productId) + ":pending", productId) ?? 0;

@@ -137,7 +137,7 @@ public static class ChaosReport
           `scripts/services.sh cluster-start`. Every scenario starts two new API processes with a key prefix of their own on a
           flushed Redis (L1 starts empty), warmed by 40 reads of the hottest products each before the measured traffic, and
           counts views as the increase of `product_view_totals` over the scenario.
-          The lab's Redis is configured like `db/redis/redis.conf` (AOF every second, allkeys-lru), so a clean shutdown loses
+          The lab's Redis is configured like `db/redis/redis.conf` (AOF every second, volatile-lru), so a clean shutdown loses
           nothing from Redis itself.
         - **Faults** (each checked while it lasts, see the notes: a new connection to the stopped server is refused, a PING
           through the proxy takes 200 ms more): *kill*: SIGKILL to instance B (no graceful stop, no final flush), then B started again at once on the same

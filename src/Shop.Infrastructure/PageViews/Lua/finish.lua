@@ -1,3 +1,6 @@
+#!lua
+-- (A shebang script: Redis refuses it whole when over maxmemory, instead of failing at its first denied write
+-- after earlier writes, e.g. a RENAME whose SADD is then refused, which would strand a batch.)
 -- The flusher's last step for one shard, after PostgreSQL committed its batches; fenced by the lease.
 -- KEYS[1] lease, KEYS[2] in-flight set, KEYS[3] flushed mirror
 -- ARGV[1] lease token, ARGV[2] n, ARGV[3 .. 2+n] batch ids, ARGV[3+n] '1' if the totals below are every product of
