@@ -43,7 +43,8 @@ public sealed class L1BoundsTests(ShopApp app, ITestOutputHelper output) : IClas
 
         Assert.True(requests >= 500, $"only {requests} requests were made");
         Assert.InRange(l1.Count, 1, limit);
-        Assert.InRange(l1.GroupCount, 1, Math.Min(50, l1.Count)); // 50 categories, and only those with a live entry
+        // Listings are invalidated by a version in their key now, so they join no group; the index must not grow beside L1.
+        Assert.InRange(l1.GroupCount, 0, l1.Count);
         Assert.True(heapAfter - heapBefore < 64L * 1024 * 1024, $"the heap grew by {heapAfter - heapBefore} bytes");
     }
 }

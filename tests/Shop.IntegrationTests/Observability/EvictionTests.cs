@@ -23,7 +23,7 @@ public sealed class EvictionTests(ShopApp app, ITestOutputHelper output) : IClas
         {
             ["PageViews:FlushInterval"] = "01:00:00",
             ["PageViews:FlushThreshold"] = "1000000000",
-            ["PageViews:RateLimit:PermitLimit"] = "1000000",
+            ["RateLimiting:PageViews:PermitLimit"] = "1000000",
         });
         _ = instance.Server;
         var client = app.Anonymous(instance);

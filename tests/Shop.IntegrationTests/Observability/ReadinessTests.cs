@@ -37,7 +37,7 @@ public sealed class ReadinessTests(ShopApp app) : IClassFixture<ShopApp>
             ["Cache:BreakerMinimumThroughput"] = "3", // a handful of requests, not a production rate
         });
         var client = app.Anonymous(instance);
-        for (var i = 0; i < 5; i++) await client.GetOk("/api/products/101"); // trips the breaker (3 failures)
+        for (var i = 0; i < 5; i++) await client.GetOk($"/api/products/{101 + i}"); // five misses, five Redis failures: trips the breaker (L1 would answer a repeat)
 
         var stats = await app.AsAdmin(instance).Get("/api/cache/stats").ShouldBe(HttpStatusCode.OK);
 

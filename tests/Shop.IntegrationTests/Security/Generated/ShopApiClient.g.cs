@@ -161,7 +161,7 @@ namespace Shop.IntegrationTests.Security.Generated
         }
 
         /// <summary>
-        /// One page of a category's products (pageSize 1 to 100).
+        /// One page of a category's products (page 1 to 1000, pageSize 10, 20, 50 or 100).
         /// </summary>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
@@ -172,7 +172,7 @@ namespace Shop.IntegrationTests.Security.Generated
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
-        /// One page of a category's products (pageSize 1 to 100).
+        /// One page of a category's products (page 1 to 1000, pageSize 10, 20, 50 or 100).
         /// </summary>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
@@ -2282,8 +2282,8 @@ namespace Shop.IntegrationTests.Security.Generated
         [System.Text.Json.Serialization.JsonPropertyName("l1Entries")]
         public long L1Entries { get; set; }
 
-        [System.Text.Json.Serialization.JsonPropertyName("l1Bypassed")]
-        public bool L1Bypassed { get; set; }
+        [System.Text.Json.Serialization.JsonPropertyName("l1Degraded")]
+        public bool L1Degraded { get; set; }
 
         [System.Text.Json.Serialization.JsonPropertyName("invalidationsSubscribed")]
         public bool InvalidationsSubscribed { get; set; }
