@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
@@ -14,17 +16,39 @@ internal static class EndpointSecurity
 
     /// <summary>No token needed (public reads, page views, health).</summary>
     public static TBuilder Public<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AllowAnonymous();
+        builder.AllowAnonymous().WithCommonProblems();
 
     public static RouteHandlerBuilder ForAdmins(this RouteHandlerBuilder builder) =>
-        builder.RequireAuthorization(Policies.Admin)
+        builder.RequireAuthorization(Policies.Admin).WithCommonProblems()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
     public static RouteHandlerBuilder ForSelfOrAdmin(this RouteHandlerBuilder builder) =>
-        builder.RequireAuthorization(Policies.SelfOrAdmin)
+        builder.RequireAuthorization(Policies.SelfOrAdmin).WithCommonProblems()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
+
+    /// <summary>
+    /// Documents the answers any route can give besides its own: 429 (the per-client rate limit), 503 (PostgreSQL or Redis
+    /// unavailable with nothing cached to answer), 504 (the request timeout); and, on routes that read a body, 413 (too
+    /// large) and 415 (not UTF-8 JSON). All are ProblemDetails. Runs when the endpoint is built, after the body
+    /// parameter's metadata was inferred.
+    /// </summary>
+    private static TBuilder WithCommonProblems<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+    {
+        builder.Add(endpoint =>
+        {
+            foreach (var status in (int[])[StatusCodes.Status429TooManyRequests, StatusCodes.Status503ServiceUnavailable, StatusCodes.Status504GatewayTimeout])
+                Problem(endpoint, status);
+            if (!endpoint.Metadata.OfType<IAcceptsMetadata>().Any()) return;
+            Problem(endpoint, StatusCodes.Status413PayloadTooLarge);
+            Problem(endpoint, StatusCodes.Status415UnsupportedMediaType);
+        });
+        return builder;
+    }
+
+    private static void Problem(EndpointBuilder endpoint, int status) =>
+        endpoint.Metadata.Add(new ProducesResponseTypeMetadata(status, typeof(ProblemDetails), ["application/problem+json"]));
 
     /// <summary>
     /// Adds the bearer requirement only to operations that need a token (the endpoint has an authorization policy, or
