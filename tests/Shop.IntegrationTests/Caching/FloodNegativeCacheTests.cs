@@ -97,9 +97,10 @@ public sealed class FloodNegativeCacheTests(FloodApp app, ITestOutputHelper outp
         var unbounded = app.StartInstance(new Dictionary<string, string?> { ["Cache:NegativeRedisWritesPerSecond"] = "1000000000" });
         var before = await app.FootprintAsync();
         await FloodAsync(app.Anonymous(unbounded), batches: 20, singles: 0);
-        var after = await WaitForKeysAsync(before.Keys + 2_000);
+        var after = await WaitForKeysAsync(before.Keys + 1_900);
         output.WriteLine($"unbounded: 2,000 missing ids -> Redis keys {before.Keys} -> {after.Keys}, MEMORY USAGE {before.Bytes} -> {after.Bytes} B");
-        Assert.True(after.Keys - before.Keys >= 2_000, $"{after.Keys - before.Keys} keys");
+        // About one key per id (a few of the keys counted before may expire meanwhile): far above the budgeted bound of 150.
+        Assert.True(after.Keys - before.Keys >= 1_900, $"{after.Keys - before.Keys} keys");
     }
 
     [Fact]
