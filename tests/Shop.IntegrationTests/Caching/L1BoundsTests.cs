@@ -45,6 +45,8 @@ public sealed class L1BoundsTests(ShopApp app, ITestOutputHelper output) : IClas
         Assert.InRange(l1.Count, 1, limit);
         // Listings are invalidated by a version in their key now, so they join no group; the index must not grow beside L1.
         Assert.InRange(l1.GroupCount, 0, l1.Count);
-        Assert.True(heapAfter - heapBefore < 64L * 1024 * 1024, $"the heap grew by {heapAfter - heapBefore} bytes");
+        // The heap figure is reported, not asserted: this process also hosts the other test classes' instances, which
+        // start and stop while the flood runs (CI saw +36 MB and +300 MB on the same code). That nothing leaks beside L1
+        // is asserted where the heap is L1's alone: L1CacheTests floods one L1 twice and compares the heap between floods.
     }
 }
