@@ -33,14 +33,8 @@ CHAOS_REDISDIR=$CHAOS_DATA/redis
 
 log() { printf '[chaos] %s\n' "$*" >&2; }
 
-pg_bin() {
-  local dir
-  for dir in /usr/lib/postgresql/*/bin; do [ -x "$dir/pg_ctl" ] && { echo "$dir"; return; }; done
-  command -v pg_ctl >/dev/null 2>&1 && { dirname "$(command -v pg_ctl)"; return; }
-  return 1
-}
-
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# shellcheck source=lib/postgres.sh
+. "$ROOT/scripts/lib/postgres.sh"
 
 # The same server options as scripts/services.sh, on the lab's port and data directory.
 pg_start() {

@@ -60,14 +60,8 @@ rcli() { REDISCLI_AUTH=$SHOP_REDIS_ADMIN_PASSWORD redis-cli --no-auth-warning "$
 
 docker_engine() { [ "${SHOP_NO_DOCKER:-}" != 1 ] && command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; }
 
-pg_bin() {
-  local dir
-  for dir in /usr/lib/postgresql/*/bin; do [ -x "$dir/pg_ctl" ] && { echo "$dir"; return; }; done
-  command -v pg_ctl >/dev/null 2>&1 && { dirname "$(command -v pg_ctl)"; return; }
-  return 1
-}
-
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# shellcheck source=lib/postgres.sh
+. "$ROOT/scripts/lib/postgres.sh"
 
 ensure_packages() {
   local missing=()
