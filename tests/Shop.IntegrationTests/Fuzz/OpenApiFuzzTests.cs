@@ -20,7 +20,7 @@ public sealed class OpenApiFuzzTests(ShopApp app) : IClassFixture<ShopApp>
     private static readonly string[] Internals =
     [
         "Exception", "   at ", "System.", "Microsoft.", "Npgsql", "StackExchange", "Shop.Api", "Shop.Application", "Shop.Infrastructure",
-        "Shop.Domain", "SELECT ", "INSERT INTO", "UPDATE ", "DELETE FROM", "SqlState", "23505", "RedisConnection",
+        "Shop.Domain", "SELECT ", "INSERT INTO", "UPDATE ", "DELETE FROM", "SqlState", "23505: ", "RedisConnection",
     ];
 
     private static int Setting(string name, int fallback) =>
