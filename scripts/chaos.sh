@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The chaos lab (issue #15): faults injected one at a time while two API instances serve steady load.
 #   bash scripts/chaos.sh                 every scenario with 30 s outages (8-12 minutes on 2 cores); writes docs/chaos.md
-#   bash scripts/chaos.sh --short         3 s outages, short phases, no primary-kill (about 2 minutes); writes
-#                                         artifacts/chaos/chaos-short.md
-#   options: --assert (exit 1 when a scenario answers 500, loses or double-counts views, or recovers too slowly),
+#   bash scripts/chaos.sh --short         3 s outages, short phases, no primary-kill (about 2-3 minutes); writes
+#                                         artifacts/chaos/chaos-short.md (docs/chaos-short.md: add -- --doc docs/chaos-short.md)
+#   options: --assert (exit 1 when a scenario answers 500, loses or double-counts views, recovers later than
+#            Cache:BreakerOpenDuration, serves a read older than Cache:DegradedL1Ttl + 0.5 s, or, PostgreSQL down, leaves a
+#            previously cached product unanswered or answers 503s slowly or without Retry-After),
 #            --scenarios kill,pg,redis,latency,failover,primary-kill (a subset), --no-build, -- EXTRA LOAD LAB ARGS
 #   bash scripts/chaos.sh fault NAME      used by the lab: pg-stop|pg-start|redis-stop|redis-start|cluster-failover|
 #                                         cluster-kill-primary

@@ -30,12 +30,15 @@ public sealed class LabOptions
         chaos options (besides --api-dll, --pg, --redis, --zipf, --products, --out [artifacts/chaos]):
           --scenarios LIST      kill,pg,redis,latency,failover,primary-kill [all]
           --short               3 s outages and short phases, no primary-kill (about 2 minutes)
-          --assert              exit 1 when a scenario answers 500, loses or double-counts views, or recovers too slowly
+          --assert              exit 1 when a scenario breaks a rule (500s, views lost or counted twice, slow recovery,
+                                reads older than the bound; pg: a previously cached read not answered, slow 503s)
           --cluster NODES       the Redis Cluster of the failover scenario (host:port,host:port,...)
           --fault-script PATH   `bash PATH fault NAME` stops/starts the lab's PostgreSQL and Redis [scripts/chaos.sh]
           --outage S            seconds a dependency stays down [30; short 3]
-          --recovery-bound S    --assert: most seconds from the fault's end to full recovery [10]
-          --older-bound S       --assert: most seconds a read may lag an acknowledged write [5]
+          --degraded-l1-ttl S   Cache:DegradedL1Ttl of the instances [5, the default]; with the subscriber's 0.5 s check it
+                                is the --assert bound on how long a (not STALE) read may lag an acknowledged write
+          --breaker-open S      Cache:BreakerOpenDuration of the instances [5, the default]; also the --assert bound on
+                                recovery (fault's end to the last failed request)
           --doc PATH            the Markdown table [docs/chaos.md; short artifacts/chaos/chaos-short.md]
           --command-line TEXT   the command to print in the table's header
         """;
@@ -61,8 +64,8 @@ public sealed class LabOptions
     public string? Cluster { get; private set; }
     public string FaultScript { get; private set; } = "scripts/chaos.sh";
     public double? Outage { get; private set; }
-    public double RecoveryBound { get; private set; } = 10;
-    public double OlderBound { get; private set; } = 5;
+    public double DegradedL1Ttl { get; private set; } = 5;
+    public double BreakerOpen { get; private set; } = 5;
     public string? Doc { get; private set; }
     public string? CommandLine { get; private set; }
 
@@ -91,8 +94,8 @@ public sealed class LabOptions
                 case "--cluster": o.Cluster = Next("--cluster"); break;
                 case "--fault-script": o.FaultScript = Next("--fault-script"); break;
                 case "--outage": o.Outage = double.Parse(Next("--outage"), CultureInfo.InvariantCulture); break;
-                case "--recovery-bound": o.RecoveryBound = double.Parse(Next("--recovery-bound"), CultureInfo.InvariantCulture); break;
-                case "--older-bound": o.OlderBound = double.Parse(Next("--older-bound"), CultureInfo.InvariantCulture); break;
+                case "--degraded-l1-ttl": o.DegradedL1Ttl = double.Parse(Next("--degraded-l1-ttl"), CultureInfo.InvariantCulture); break;
+                case "--breaker-open": o.BreakerOpen = double.Parse(Next("--breaker-open"), CultureInfo.InvariantCulture); break;
                 case "--doc": o.Doc = Next("--doc"); break;
                 case "--command-line": o.CommandLine = Next("--command-line"); break;
                 case "--quick": o.Quick = true; break;

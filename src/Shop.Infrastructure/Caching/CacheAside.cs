@@ -17,7 +17,7 @@ namespace Shop.Infrastructure.Caching;
 /// value after that write (fill lease in Redis, epoch in L1); Redis faults degrade to L1 + PostgreSQL, never errors.
 /// Fail-safe: an entry stays in Redis <c>Cache:FailSafeMaxStaleness</c> past its TTL. When the load fails (PostgreSQL
 /// down, <c>Cache:LoadTimeout</c>, bulkhead full) or takes longer than <c>Cache:FactorySoftTimeout</c>, a read that has
-/// a stale copy (Redis, or <see cref="FailSafeCopies"/> when Redis is down too) answers it as <see cref="CacheOutcome.Stale"/>
+/// a stale copy (Redis, or <see cref="FailSafeCopies"/> when Redis is down too, or has none when the load fails) answers it as <see cref="CacheOutcome.Stale"/>
 /// with its age; the load goes on in the background and refreshes the cache. With no copy: <see cref="ServiceUnavailableException"/>
 /// (503 + Retry-After), within LoadTimeout at worst. A hit near the end of its TTL is refreshed ahead (<see cref="RefreshAhead"/>).
 /// Does not: keep other instances' L1 coherent by itself (<see cref="InvalidationSubscriber"/> does); serve a stale
@@ -70,7 +70,7 @@ public sealed class CacheAside(
         StaleCopy? stale = null;
         if (!raw.IsNull && codec.TryRead<T>(key, physical, raw, out var cached))
         {
-            if (!cached.Stale)
+            if (!cached.Stale && l1.TrustsRedisEntry(cached.LoadedAt))
             {
                 l1.Set(key.Value, cached.Value, cached.Value is null, epoch);
                 copies.Keep(key, cached.Value, cached.LoadedAt);
@@ -97,7 +97,8 @@ public sealed class CacheAside(
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (ex is TimeoutException || DatabaseFaults.IsOutage(ex)))
         {
             _ = flight.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default); // observed: the load may still fail
-            if (stale is { } copy)
+            // No copy in Redis (a write deleted it): this process's last copy still beats an error, marked STALE.
+            if ((stale ?? LocalCopy(key)) is { } copy)
             {
                 metrics.StaleAnswer(flight.IsCompleted ? "error" : "timeout");
                 metrics.Lookup(key, false, CacheOutcome.Stale);
@@ -107,6 +108,8 @@ public sealed class CacheAside(
                 $"The database could not answer for {key.Value} and no cached copy is at hand.", ex, _options.RetryAfter);
         }
     }
+
+    private StaleCopy? LocalCopy(CacheKey key) => copies.TryGet(key, out var c) ? new StaleCopy(c.Value, c.LoadedAt) : null;
 
     private TimeSpan Age(DateTimeOffset loadedAt)
     {
@@ -254,7 +257,7 @@ public sealed class CacheAside(
         var (ok, attempt) = await redis.TryAsync(db => RedisLock.GetOrAcquireAsync(db, physical, token, _options.LockTtl));
         if (!ok) return default;
         if (attempt.Value.IsNull) return new LockStep<T>(true, null, attempt.Acquired);
-        if (codec.TryRead<T>(key, physical, attempt.Value, out var entry) && !entry.Stale) return new LockStep<T>(true, entry, false);
+        if (codec.TryRead<T>(key, physical, attempt.Value, out var entry) && !entry.Stale && l1.TrustsRedisEntry(entry.LoadedAt)) return new LockStep<T>(true, entry, false);
         var (lockOk, acquired) = await redis.TryAsync(db => RedisLock.AcquireAsync(db, physical, token, _options.LockTtl));
         return new LockStep<T>(lockOk, null, lockOk && acquired);
     }

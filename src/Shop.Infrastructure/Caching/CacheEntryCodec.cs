@@ -57,13 +57,13 @@ public sealed partial class CacheEntryCodec(
 
     /// <summary>
     /// Decodes a Redis value and keeps it in L1 (unless an invalidation came after <paramref name="epoch"/>). False when it
-    /// is not a fresh entry (undecodable, or past its logical TTL): the caller treats it as a miss.
+    /// is not a fresh entry (undecodable, past its logical TTL, or not trusted just after an outage): the caller treats it as a miss.
     /// </summary>
     public bool TryRemember<T>(CacheKey key, RedisValue raw, long epoch, out T? value)
         where T : class
     {
         value = null;
-        if (!TryRead<T>(key, keyspace.Key(key), raw, out var entry) || entry.Stale) return false;
+        if (!TryRead<T>(key, keyspace.Key(key), raw, out var entry) || entry.Stale || !l1.TrustsRedisEntry(entry.LoadedAt)) return false;
         value = entry.Value;
         l1.Set(key.Value, value, value is null, epoch, encodedBytes: (int)raw.Length()); // charged to L1's byte budget
         return true;

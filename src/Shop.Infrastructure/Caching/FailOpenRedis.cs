@@ -9,13 +9,32 @@ namespace Shop.Infrastructure.Caching;
 /// short timeout of <c>Cache:RedisTimeout</c>, and never throws. A failed read is a miss, a failed write is
 /// dropped. Guarantees: a Redis outage, slowness or OOM refusal never fails a request PostgreSQL can serve.
 /// Does not: make writes durable (they are cache fills; losing one costs a later miss). OOM and other server
-/// errors prove Redis is up, so they do not trip the breaker.
+/// errors prove Redis is up, so they do not trip the breaker. When the client reconnects, the breaker probes at once
+/// (<see cref="RedisCircuitBreaker.ProbeNow"/>): recovery after a Redis restart takes a reconnect, not BreakerOpenDuration.
 /// </summary>
-public sealed partial class FailOpenRedis(IConnectionMultiplexer redis, RedisCircuitBreaker breaker, ShopMetrics metrics, ILogger<FailOpenRedis> logger)
+public sealed partial class FailOpenRedis
 {
-    public IConnectionMultiplexer Multiplexer => redis;
+    private readonly IConnectionMultiplexer _redis;
+    private readonly RedisCircuitBreaker _breaker;
+    private readonly ShopMetrics _metrics;
+    private readonly ILogger<FailOpenRedis> _logger;
 
-    public IDatabase Database => redis.GetDatabase();
+    public FailOpenRedis(IConnectionMultiplexer redis, RedisCircuitBreaker breaker, ShopMetrics metrics, ILogger<FailOpenRedis> logger)
+    {
+        _redis = redis;
+        _breaker = breaker;
+        _metrics = metrics;
+        _logger = logger;
+        // The page-view counter shares this breaker and this multiplexer, so it recovers on the same event.
+        redis.ConnectionRestored += (_, e) =>
+        {
+            if (e.ConnectionType == ConnectionType.Interactive) breaker.ProbeNow();
+        };
+    }
+
+    public IConnectionMultiplexer Multiplexer => _redis;
+
+    public IDatabase Database => _redis.GetDatabase();
 
     private int _topology; // 0 not known yet, 1 standalone, 2 cluster
 
@@ -24,23 +43,30 @@ public sealed partial class FailOpenRedis(IConnectionMultiplexer redis, RedisCir
     {
         get
         {
-            if (_topology == 0 && redis.GetServers().FirstOrDefault(s => s.IsConnected) is { } server)
+            if (_topology == 0 && _redis.GetServers().FirstOrDefault(s => s.IsConnected) is { } server)
                 _topology = server.ServerType == ServerType.Cluster ? 2 : 1;
             return _topology == 2;
         }
     }
 
-    public async Task<(bool Ok, T Result)> TryAsync<T>(Func<IDatabase, Task<T>> call)
+    public Task<(bool Ok, T Result)> TryAsync<T>(Func<IDatabase, Task<T>> call) => TryAsync(call, throughBreaker: true);
+
+    /// <summary>
+    /// <paramref name="throughBreaker"/> false: the call is made even while the breaker is open (still bounded by
+    /// Cache:RedisTimeout, its outcome still recorded). For background work that must reach Redis as soon as it answers,
+    /// whatever this instance's breaker thinks (the invalidation retry queue), never for a request's path.
+    /// </summary>
+    public async Task<(bool Ok, T Result)> TryAsync<T>(Func<IDatabase, Task<T>> call, bool throughBreaker)
     {
-        if (!breaker.AllowRequest())
+        if (throughBreaker && !_breaker.AllowRequest())
         {
-            metrics.FailOpen("breaker_open");
+            _metrics.FailOpen("breaker_open");
             return (false, default!);
         }
         try
         {
             var result = await call(Database);
-            breaker.OnSuccess();
+            _breaker.OnSuccess();
             return (true, result);
         }
         catch (Exception ex) when (RedisCircuitBreaker.IsFault(ex))
@@ -53,7 +79,7 @@ public sealed partial class FailOpenRedis(IConnectionMultiplexer redis, RedisCir
     /// <summary>Starts a write without waiting for it: the response does not pay a round trip for a cache fill.</summary>
     public void FireAndForget(Func<IDatabase, Task> call)
     {
-        if (!breaker.AllowRequest()) return;
+        if (!_breaker.AllowRequest()) return;
         Task task;
         try
         {
@@ -67,14 +93,14 @@ public sealed partial class FailOpenRedis(IConnectionMultiplexer redis, RedisCir
         task.ContinueWith(t =>
         {
             if (t.Exception?.InnerException is { } ex) Record(ex);
-            else breaker.OnSuccess();
+            else _breaker.OnSuccess();
         }, TaskScheduler.Default);
     }
 
     private void Record(Exception ex)
     {
-        metrics.FailOpen(ex switch { RedisServerException => "server_error", TimeoutException => "timeout", _ => "connection" });
-        if (breaker.OnFault(ex)) LogServerError(ex.Message);
+        _metrics.FailOpen(ex switch { RedisServerException => "server_error", TimeoutException => "timeout", _ => "connection" });
+        if (_breaker.OnFault(ex)) LogServerError(ex.Message);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Redis refused a cache call: {Message}")]

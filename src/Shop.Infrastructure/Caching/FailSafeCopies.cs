@@ -7,10 +7,10 @@ namespace Shop.Infrastructure.Caching;
 /// <summary>
 /// Fail-safe copies in this process: the last value each key was read or loaded with, kept for its TTL +
 /// <c>Cache:FailSafeMaxStaleness</c>, bounded by <c>Cache:L1SizeLimit</c> entries (least recently used go first).
-/// Used only when Redis cannot be read AND PostgreSQL fails, so a recently cached product still answers (STALE) through a
-/// double outage. Does not: follow invalidations (when Redis is reachable the Redis copy, which writes keep current, is
-/// used instead; while Redis is down, a write made on another instance is not seen here, so such an answer can be
-/// older than that write, by at most the stated staleness).
+/// Used only when PostgreSQL fails and Redis has no copy (unreachable, or a write deleted the entry just before), so a
+/// recently cached product still answers (STALE, with its age) through an outage. Does not: follow invalidations (a
+/// write's own deletion in Redis is what can send a read here, and a write made on another instance is not seen here),
+/// so such an answer can be older than the last write, by at most the stated staleness.
 /// </summary>
 public sealed class FailSafeCopies : IDisposable
 {

@@ -24,8 +24,11 @@ public sealed class InvalidationPublisher(FailOpenRedis redis, RedisKeyspace key
     public InvalidationMessage Message(IReadOnlyList<string> keys, IReadOnlyList<string> versions) =>
         new(instance.Id, keys, versions, clock.GetUtcNow().UtcTicks);
 
-    /// <summary>Deletes in Redis and publishes, in one round trip; false if Redis could not be reached.</summary>
-    public async Task<bool> TrySendAsync(InvalidationMessage message)
+    /// <summary>
+    /// Deletes in Redis and publishes, in one round trip; false if Redis could not be reached. The retry queue sends
+    /// with <paramref name="throughBreaker"/> false: it must land as soon as Redis answers, not when this instance's breaker closes.
+    /// </summary>
+    public async Task<bool> TrySendAsync(InvalidationMessage message, bool throughBreaker = true)
     {
         var versions = message.Versions.Select(v => keyspace.Root + v).ToArray();
         var keys = message.Keys.Except(message.Versions).Select(k => keyspace.Root + k)
@@ -42,7 +45,7 @@ public sealed class InvalidationPublisher(FailOpenRedis redis, RedisKeyspace key
                 batch.PublishAsync(Channel, payload),
             ]);
             return true;
-        });
+        }, throughBreaker);
         if (ok) metrics.InvalidationPublished();
         return ok;
     }

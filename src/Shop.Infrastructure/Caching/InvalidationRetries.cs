@@ -9,7 +9,9 @@ namespace Shop.Infrastructure.Caching;
 /// Redis answers. Bounded:
 /// at most <see cref="Capacity"/> messages; beyond that the oldest is dropped (and logged), so an outage cannot grow
 /// memory without limit. Guarantees: a queued message is sent (deletes + publish) once Redis is back, unless dropped;
-/// a message is removed only after it was sent. Does not: survive a restart (then the keys expire after their TTL), or
+/// a message is removed only after it was sent; sends bypass this instance's circuit breaker (a background loop, no
+/// request waits on it), so a queued message lands within a retry (100 ms + Cache:RedisTimeout) of Redis answering
+/// again, even while this instance's breaker is still open. Does not: survive a restart (then the keys expire after their TTL), or
 /// keep Redis fresh meanwhile (entries stay stale in Redis until the retry, at most TTL × 1.1).
 /// </summary>
 public sealed partial class InvalidationRetries : BackgroundService
@@ -45,7 +47,7 @@ public sealed partial class InvalidationRetries : BackgroundService
         {
             while (await reader.WaitToReadAsync(stoppingToken))
             {
-                while (reader.TryPeek(out var message) && await _publisher.TrySendAsync(message))
+                while (reader.TryPeek(out var message) && await _publisher.TrySendAsync(message, throughBreaker: false))
                 {
                     // Dequeue what was sent, unless overflow already dropped it while it was being sent.
                     if (reader.TryPeek(out var head) && ReferenceEquals(head, message)) reader.TryRead(out _);

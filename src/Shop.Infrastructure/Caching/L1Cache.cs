@@ -15,7 +15,8 @@ namespace Shop.Infrastructure.Caching;
 /// stored after it. While <see cref="Degraded"/> (this instance cannot receive invalidations: its subscription is down
 /// or Redis is unreachable) L1 keeps serving, but only entries stored less than <c>Cache:DegradedL1Ttl</c> ago, and new
 /// entries live at most that long; so a write on another instance is seen here within DegradedL1Ttl of this instance
-/// noticing the outage. When the subscription is back, L1 is cleared (messages may have been missed).</para>
+/// noticing the outage. When the subscription is back, L1 is cleared (messages may have been missed), and for
+/// DegradedL1Ttl more <see cref="TrustsRedisEntry"/> refuses Redis entries loaded before that moment.</para>
 /// </summary>
 public sealed class L1Cache : IDisposable
 {
@@ -27,6 +28,8 @@ public sealed class L1Cache : IDisposable
     private readonly long _degradedTtlTicks;
     private long _epoch;
     private volatile int _degradedReasons;
+    private long _recoveredAtTicks = long.MinValue; // UTC ticks of the last return to normal after an outage
+    private int _everNormal; // 1 once L1 left the degraded mode it starts in (the start is no outage)
 
     /// <summary>What L1 keeps per key: the value and when it was stored (to serve only young entries while degraded).</summary>
     private sealed class Entry(object value, long storedAt)
@@ -81,6 +84,19 @@ public sealed class L1Cache : IDisposable
     }
 
     public bool Contains(string key) => TryGet(key, out _);
+
+    /// <summary>
+    /// Whether a Redis entry loaded at <paramref name="loadedAt"/> may be served as fresh. Not for Cache:DegradedL1Ttl
+    /// after L1 left degraded mode when it was loaded before that: a write another instance made during the outage
+    /// deleted nothing in Redis, and its queued invalidation (<see cref="InvalidationRetries"/>) lands only once that
+    /// instance reaches Redis again. Such an entry is reloaded (and still serves as a fail-safe copy).
+    /// </summary>
+    public bool TrustsRedisEntry(DateTimeOffset loadedAt)
+    {
+        var recoveredAt = Interlocked.Read(ref _recoveredAtTicks);
+        if (recoveredAt == long.MinValue || loadedAt.UtcTicks >= recoveredAt) return true;
+        return _clock.GetUtcNow().UtcTicks - recoveredAt >= _options.DegradedL1Ttl.Ticks;
+    }
 
     /// <summary>
     /// Stores a value read when <see cref="Epoch"/> was <paramref name="epoch"/>, unless an invalidation came since.
@@ -143,6 +159,10 @@ public sealed class L1Cache : IDisposable
     public bool LeaveDegraded(DegradedReason reason)
     {
         if ((_degradedReasons & (int)reason) == 0) return false;
+        // Before anyone sees L1 normal: from now on Redis entries loaded earlier are refused for a while (not after the
+        // first subscription at start, which ends no outage).
+        if ((_degradedReasons & ~(int)reason) == 0 && Interlocked.Exchange(ref _everNormal, 1) == 1)
+            Interlocked.Exchange(ref _recoveredAtTicks, _clock.GetUtcNow().UtcTicks);
         Clear();
         int before, after;
         do

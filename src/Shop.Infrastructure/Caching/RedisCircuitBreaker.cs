@@ -11,8 +11,12 @@ namespace Shop.Infrastructure.Caching;
 /// only, see <see cref="L1Cache"/>) and PostgreSQL. After <c>BreakerOpenDuration</c> one probe call is let through;
 /// success closes it, failure opens it again; a probe whose outcome never comes (it threw something that is not a
 /// Redis fault) is replaced by another after BreakerOpenDuration, so the breaker cannot stay half-open for good.
+/// When the client reconnects (<see cref="ProbeNow"/>, wired by <see cref="FailOpenRedis"/>), the probe goes at once.
 /// A server error (an OOM refusal, say) proves Redis is up: it counts as a success. Logs once per state change.
-/// Guarantees: while open, no request waits on Redis. Does not: retry the calls it skipped.
+/// Guarantees: while open, no request waits on Redis; recovery bound: once Redis answers again, calls resume within
+/// BreakerOpenDuration (a Redis that was slow or half-reachable), or within a reconnect of the client
+/// (<see cref="RedisConnection.ReconnectInterval"/> + one probe) after Redis was down and is back.
+/// Does not: retry the calls it skipped.
 /// <para>Why not Polly's circuit breaker: Polly v8 records an outcome only around a call it executes, while this
 /// project's callers record outcomes of calls started elsewhere (fire-and-forget fills finish in a continuation, the
 /// page-view counter runs its own scripts); and Polly's timeout strategy is cooperative, but StackExchange.Redis calls
@@ -70,6 +74,23 @@ public sealed partial class RedisCircuitBreaker
             }
             return _state == BreakerState.Closed;
         }
+    }
+
+    /// <summary>
+    /// The client has just reconnected to Redis: let the next call be the probe now instead of after the rest of
+    /// <c>BreakerOpenDuration</c>, so recovery after a Redis restart costs a reconnect, not a break duration (a probe
+    /// that fails opens the breaker again as usual). No effect while closed.
+    /// </summary>
+    public void ProbeNow()
+    {
+        if (_state == BreakerState.Closed) return;
+        lock (_gate)
+        {
+            var due = _clock.GetTimestamp() - _breakLength;
+            if (_state == BreakerState.Open) _openedAt = Math.Min(_openedAt, due);
+            else if (_state == BreakerState.HalfOpen) _probeAt = Math.Min(_probeAt, due);
+        }
+        LogProbeNow(_state);
     }
 
     public void OnSuccess() => Record(failed: false, null);
@@ -167,6 +188,9 @@ public sealed partial class RedisCircuitBreaker
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Redis circuit breaker probe failed ({Error}): open again; next probe in {Seconds} s")]
     private partial void LogProbeFailed(string? error, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Redis connection restored while the circuit breaker is {State}: the next call probes Redis now")]
+    private partial void LogProbeNow(BreakerState state);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Redis circuit breaker HALF-OPEN: one probe call goes to Redis")]
     private partial void LogHalfOpen();

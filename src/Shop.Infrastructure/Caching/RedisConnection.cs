@@ -9,6 +9,13 @@ namespace Shop.Infrastructure.Caching;
 /// </summary>
 internal static class RedisConnection
 {
+    /// <summary>
+    /// While a connection is down the client tries to reconnect this often (checked on each heartbeat). The client's
+    /// default backs off exponentially up to 10 s, so a Redis back after a long outage could wait that long to be
+    /// used again; a connect attempt to a down server on the same network costs next to nothing.
+    /// </summary>
+    public static readonly TimeSpan ReconnectInterval = TimeSpan.FromMilliseconds(500);
+
     public static ConfigurationOptions Options(IConfiguration configuration, TimeSpan timeout, CacheInstance instance)
     {
         var text = configuration.GetConnectionString("Redis")
@@ -22,6 +29,7 @@ internal static class RedisConnection
         // The client notices a timed-out call only on its heartbeat (1 s by default), so a 250 ms timeout would really
         // be up to 1.25 s; beating at half the timeout makes the wait at most 1.5 × Cache:RedisTimeout.
         options.HeartbeatInterval = TimeSpan.FromMilliseconds(Math.Clamp(timeout.TotalMilliseconds / 2, 50, 1000));
+        options.ReconnectRetryPolicy = new LinearRetry((int)ReconnectInterval.TotalMilliseconds);
         return options;
     }
 }

@@ -6,11 +6,13 @@ using StackExchange.Redis;
 namespace Shop.Infrastructure.PageViews;
 
 /// <summary>
-/// The flusher's own Redis connection: a claim can return thousands of deltas, and on the app's shared multiplexer
-/// those bytes would queue in front of requests' cache reads (and their short timeout). Opened asynchronously on the
-/// first flush, and only once the app's connection is up, so an unreachable Redis costs neither the host's start nor a
-/// second stream of connection attempts. Fails fast while disconnected: a flush cannot wait for a reconnect, it fails
-/// and the next one retries.
+/// The write-behind's own Redis connection, used by the flusher and by <see cref="RedisPageViewCounter"/>: a claim can
+/// return thousands of deltas, and on the app's shared multiplexer those bytes would queue in front of requests' cache
+/// reads (and their short timeout); and a view, which cannot fail open, needs the longer <c>PageViews:RedisTimeout</c>,
+/// not the cache's. Opened asynchronously on first use, and only once the app's connection is up, so an unreachable
+/// Redis costs neither the host's start nor a second stream of connection attempts. Fails fast while disconnected (a
+/// flush or a view cannot wait for a reconnect: it fails, nothing sent) and reconnects every
+/// <see cref="Caching.RedisConnection.ReconnectInterval"/>.
 /// </summary>
 public sealed class PageViewConnection(
     IConnectionMultiplexer app, IConfiguration configuration, CacheInstance instance, IOptions<PageViewOptions> options) : IDisposable

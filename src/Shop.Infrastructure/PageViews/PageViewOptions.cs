@@ -21,7 +21,10 @@ public sealed class PageViewOptions
     /// </summary>
     public TimeSpan LeaseTtl { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Timeout of the flusher's own Redis connection (a claim can return thousands of deltas).</summary>
+    /// <summary>
+    /// Timeout of the write-behind's own Redis connection: how long a flush step (a claim can return thousands of
+    /// deltas) or a view's recording waits for a slow Redis before failing (a view then answers 503).
+    /// </summary>
     public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>

@@ -13,13 +13,19 @@ namespace Shop.Infrastructure.PageViews;
 /// <c>PageViews:FlushThreshold</c>, this instance's <see cref="PageViewFlusher"/> is signalled (in process).
 /// Guarantees: no PostgreSQL access; a view is counted entirely or not at all; every acknowledged view is in Redis
 /// (pending or in flight) until a flush has committed it to PostgreSQL. Does not: fail open. Without Redis a view
-/// cannot be counted, so calls throw <see cref="ServiceUnavailableException"/> (503) at once while the shared
-/// <see cref="RedisCircuitBreaker"/> is open, or after <c>Cache:RedisTimeout</c>. A timeout after Redis ran the
-/// script answers 503 although the view was counted (at most one extra view per such timeout).
+/// cannot be counted, so calls throw <see cref="ServiceUnavailableException"/> (503 + Retry-After).
+/// <para>It talks to Redis over the write-behind's own connection (<see cref="PageViewConnection"/>), not through the
+/// cache's: the cache fails open after <c>Cache:RedisTimeout</c> (250 ms) and its breaker then skips Redis for a while,
+/// which suits a read that PostgreSQL can answer, not a write that has nowhere else to go. Here a view waits up to
+/// <c>PageViews:RedisTimeout</c> for a slow Redis, so a slow Redis (a busy machine, +200 ms of latency) costs no
+/// refused view and no view counted behind a 503 (a timeout after Redis ran the script would be both). While that
+/// connection is down, calls fail at once (nothing sent, nothing counted), and views are accepted again as soon as it
+/// reconnects (every <see cref="Caching.RedisConnection.ReconnectInterval"/>): no breaker to wait out. Still
+/// ambiguous: a Redis slower than PageViews:RedisTimeout, or dying with the script sent, answers 503 for a view it
+/// may have counted.</para>
 /// </summary>
 public sealed class RedisPageViewCounter(
-    IConnectionMultiplexer redis,
-    RedisCircuitBreaker breaker,
+    PageViewConnection connection,
     PageViewKeys keys,
     PageViewFlushSignal signal,
     PageViewStats stats,
@@ -58,16 +64,13 @@ public sealed class RedisPageViewCounter(
 
     private async Task<T> CallAsync<T>(Func<IDatabase, Task<T>> call)
     {
-        if (!breaker.AllowRequest()) throw Unavailable(null);
+        var redis = await connection.GetAsync(CancellationToken.None) ?? throw Unavailable(null);
         try
         {
-            var result = await call(redis.GetDatabase());
-            breaker.OnSuccess();
-            return result;
+            return await call(redis.GetDatabase());
         }
         catch (Exception ex) when (RedisCircuitBreaker.IsFault(ex))
         {
-            breaker.OnFault(ex); // the same classification as the cache's: a server error (OOM refusal) proves Redis is up
             throw Unavailable(ex);
         }
     }

@@ -51,13 +51,11 @@ public class ShopApp(ShopServices services) : IAsyncLifetime
 
     /// <summary>
     /// An instance that reaches Redis only through <paramref name="proxy"/>, so a test can cut Redis off and bring it
-    /// back, with a short circuit-breaker open time so recovery is probed quickly.
+    /// back. Default breaker settings: when the proxy is back the client reconnects and the breaker probes at once.
     /// </summary>
     public ShopApiFactory StartInstanceBehind(RedisProxy proxy) => StartInstance(new Dictionary<string, string?>
     {
         ["ConnectionStrings:Redis"] = proxy.Configuration,
-        ["Cache:BreakerOpenDuration"] = "00:00:00.300",
-        ["Cache:BreakerMinimumThroughput"] = "3", // these tests send a handful of requests, not a production rate
     });
 
     public HttpClient Anonymous(ShopApiFactory? instance = null) => (instance ?? Api).CreateClient();

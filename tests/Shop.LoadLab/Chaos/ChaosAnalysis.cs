@@ -56,6 +56,12 @@ public sealed class ScenarioResult
     public long ReadsChecked { get; set; }
     public long OlderReads { get; set; }
     public double OlderMaxLagMs { get; set; }
+    public long StaleOlder { get; set; }
+    public double StaleOlderMaxLagMs { get; set; }
+    public StatusCounts PreviouslyCachedDuringFault { get; set; } = StatusCounts.Of([]);
+    public long Reads503DuringFault { get; set; }
+    public long Reads503WithoutRetryAfter { get; set; }
+    public double? Reads503P99Ms { get; set; }
     public long ViewsAcknowledged { get; set; }
     public long ViewsCounted { get; set; }
     public long ViewsLost { get; set; }
@@ -78,7 +84,10 @@ public sealed class ScenarioResult
 /// <item>Older read: a product read that was sent after the lab received the 200 of a price change of that product, and
 /// returned a lower price than that change set. Prices only ever increase during a run and each product's writer sends one change
 /// at a time, so a lower price is an older version. Its lag: send time of the read minus the time the first change that
-/// replaced the returned price was acknowledged.</item>
+/// replaced the returned price was acknowledged. A STALE answer (stale-if-error, marked with its age) is counted
+/// apart: it may be older than the last write by design, within Cache:FailSafeMaxStaleness.</item>
+/// <item>Previously cached read: a read sent during the fault of a product that a read answered 2xx before the fault
+/// started (so it was in the caches).</item>
 /// <item>Recovery: from the fault's end (dependency answering again, or the killed instance live again) to the send time
 /// of the last request that failed; 0 when none failed after the fault ended. Recovered only when every request of the
 /// last <c>window</c> seconds of the run succeeded.</item>
@@ -106,6 +115,13 @@ public static class ChaosAnalysis
         var ages = stale.Where(e => e.AgeSeconds is not null).Select(e => e.AgeSeconds!.Value).ToList();
         r.StaleMaxAgeS = ages.Count == 0 ? null : ages.Max();
 
+        var cachedBefore = events.Where(e => e.Kind == 'r' && e.DoneMs < startMs && e.Status is >= 200 and < 300).Select(e => e.Product).ToHashSet();
+        r.PreviouslyCachedDuringFault = StatusCounts.Of(events.Where(e => e.Kind == 'r' && e.SentMs >= startMs && e.SentMs < endMs && cachedBefore.Contains(e.Product)));
+        var unavailable = events.Where(e => e.Kind == 'r' && e.Status == 503 && e.SentMs >= startMs && e.SentMs < endMs).ToList();
+        r.Reads503DuringFault = unavailable.Count;
+        r.Reads503WithoutRetryAfter = unavailable.Count(e => !e.RetryAfter);
+        r.Reads503P99Ms = unavailable.Count == 0 ? null : Percentile(unavailable.Select(e => e.DoneMs - e.SentMs), 0.99);
+
         // Older reads: acknowledged writes per product, in acknowledgement order.
         var acks = events.Where(e => e.Kind == 'w' && e.Status is >= 200 and < 300)
             .GroupBy(e => e.Product)
@@ -117,8 +133,14 @@ public static class ChaosAnalysis
             r.ReadsChecked++;
             var latest = before.Max(w => w.Price!.Value);
             if (read.Price!.Value >= latest) continue;
-            r.OlderReads++;
             var replacedAt = before.Where(w => w.Price!.Value > read.Price.Value).Min(w => w.DoneMs);
+            if (string.Equals(read.Cache, "STALE", StringComparison.OrdinalIgnoreCase))
+            {
+                r.StaleOlder++;
+                r.StaleOlderMaxLagMs = Math.Max(r.StaleOlderMaxLagMs, read.SentMs - replacedAt);
+                continue;
+            }
+            r.OlderReads++;
             r.OlderMaxLagMs = Math.Max(r.OlderMaxLagMs, read.SentMs - replacedAt);
         }
 
@@ -139,6 +161,13 @@ public static class ChaosAnalysis
             if (string.Equals(e.Cache, "STALE", StringComparison.OrdinalIgnoreCase)) staleBySecond[s]++;
         }
         r.Timeline = [.. Enumerable.Range(0, seconds).Select(s => new SecondBucket(s, sent[s], failed[s], staleBySecond[s]))];
+    }
+
+    /// <summary>The nearest-rank percentile (p in 0..1) of the values.</summary>
+    public static double Percentile(IEnumerable<double> values, double p)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
     }
 
     /// <summary>Views acknowledged (202) per product against the increase of product_view_totals.views over the scenario.</summary>

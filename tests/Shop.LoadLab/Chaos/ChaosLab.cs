@@ -26,12 +26,19 @@ public sealed class ChaosLab(LabOptions options)
 
     private double Before => options.ShortRun ? 2 : 10;
     private double Outage => options.Outage ?? (options.ShortRun ? 3 : 30);
-    private double After => options.ShortRun ? 4 : 30;
     private double RecoveryWindow => options.ShortRun ? 2 : 10;
+
+    // Long enough to see a recovery at the stated bound (Cache:BreakerOpenDuration) followed by a clean recovery window.
+    private double After => Math.Max(options.ShortRun ? 4 : 30, options.BreakerOpen + RecoveryWindow);
+
+    // The pg scenario: entries expire during even a 3 s outage, so fail-safe (not a long TTL) is what answers them.
+    private const double PgProductTtl = 2, PgL1Ttl = 2;
 
     public static ChaosSettings Settings(LabOptions options, ChaosLab lab) => new(
         options.ShortRun ? "short" : "full", lab.Before, lab.Outage, lab.After, lab.RecoveryWindow, ReadRate, ViewRate, WriteRate,
-        lab._zipf.N, options.ZipfS, 5, options.RecoveryBound, options.OlderBound);
+        lab._zipf.N, options.ZipfS, 5, options.DegradedL1Ttl, options.BreakerOpen, PgProductTtl, PgL1Ttl);
+
+    private static string Span(double seconds) => TimeSpan.FromSeconds(seconds).ToString("c", CultureInfo.InvariantCulture);
 
     private Dictionary<string, string> Env(string prefix, string redis) => new()
     {
@@ -43,6 +50,12 @@ public sealed class ChaosLab(LabOptions options)
         ["Database__MigrateOnStartup"] = "true",
         ["Database__Seed"] = "demo",
         ["Cache__KeyPrefix"] = prefix,
+        // Set here (the defaults unless --degraded-l1-ttl / --breaker-open say otherwise) because the bounds the lab
+        // asserts are computed from them.
+        ["Cache__DegradedL1Ttl"] = Span(options.DegradedL1Ttl),
+        ["Cache__BreakerOpenDuration"] = Span(options.BreakerOpen),
+        // The breaker's and the invalidation subscriber's state changes, in artifacts/chaos/logs.
+        ["Logging__LogLevel__Shop.Infrastructure.Caching"] = "Information",
         // One load generator is one client: the per-client rate limits are not under test.
         ["RateLimiting__PageViews__PermitLimit"] = "1000000000",
         ["RateLimiting__Reads__PermitLimit"] = "1000000000",
@@ -88,6 +101,11 @@ public sealed class ChaosLab(LabOptions options)
         var apiRedis = proxy is null ? redisConfig : $"127.0.0.1:{proxy.Port}";
         result.Redis = cluster ? "Redis Cluster (3 primaries + 3 replicas)" : proxy is null ? "Redis (standalone)" : "Redis through the latency proxy";
         var env = Env(prefix, apiRedis);
+        if (scenario == "pg")
+        {
+            env["Cache__Ttl__product"] = Span(PgProductTtl);
+            env["Cache__L1Ttl"] = Span(PgL1Ttl);
+        }
         var apis = new List<ApiProcess>();
         try
         {
@@ -136,7 +154,7 @@ public sealed class ChaosLab(LabOptions options)
     private string Describe(string scenario) => scenario switch
     {
         "kill" => "kill -9 of instance B; B started again at once on the same port (as a supervisor would)",
-        "pg" => $"PostgreSQL stopped (pg_ctl stop -m fast) for {Outage:F0} s, then started",
+        "pg" => $"PostgreSQL stopped (pg_ctl stop -m fast) for {Outage:F0} s, then started (product and L1 TTL {PgProductTtl:F0} s)",
         "redis" => $"Redis stopped (SHUTDOWN NOSAVE; AOF on, as db/redis/redis.conf) for {Outage:F0} s, then started",
         "latency" => $"every Redis reply delayed 200 ms (TCP proxy between the instances and Redis) for {Outage:F0} s",
         "failover" => "CLUSTER FAILOVER on the replica of one of the 3 primaries (Redis Cluster), under load with writes",
@@ -327,7 +345,8 @@ public sealed class ChaosLab(LabOptions options)
     {
         var a = r.All;
         Console.WriteLine($"   requests {a.Requests}: 2xx {a.Ok}, 4xx {a.ClientErrors}, 5xx {a.ServerErrors} (500: {a.Status500}, 503: {a.Status503}), errors {a.Errors}, timeouts {a.Timeouts}, shed {r.Shed}");
-        Console.WriteLine($"   during the fault: reads {r.ReadsDuringFault.Ok}/{r.ReadsDuringFault.Requests} ok; STALE {r.Stale} (max age {(r.StaleMaxAgeS is { } s ? $"{s:F1} s" : "n/a")}); older reads {r.OlderReads}/{r.ReadsChecked} (max lag {r.OlderMaxLagMs:F0} ms)");
+        Console.WriteLine($"   during the fault: reads {r.ReadsDuringFault.Ok}/{r.ReadsDuringFault.Requests} ok, previously cached {r.PreviouslyCachedDuringFault.Ok}/{r.PreviouslyCachedDuringFault.Requests}; 503s {r.Reads503DuringFault} (p99 {r.Reads503P99Ms:F0} ms, {r.Reads503WithoutRetryAfter} without Retry-After); STALE {r.Stale} (max age {(r.StaleMaxAgeS is { } s ? $"{s:F1} s" : "n/a")})");
+        Console.WriteLine($"   older reads {r.OlderReads}/{r.ReadsChecked} (max lag {r.OlderMaxLagMs:F0} ms); STALE older than a write {r.StaleOlder} (max lag {r.StaleOlderMaxLagMs:F0} ms)");
         Console.WriteLine($"   views 202 {r.ViewsAcknowledged}, counted {r.ViewsCounted} (lost {r.ViewsLost}, extra {r.ViewsExtra}, unacknowledged attempts {r.ViewsUnacknowledged}); flush wait {r.FlushWaitS:F1} s");
         Console.WriteLine($"   recovery {(r.Recovered ? $"{r.RecoveryS:F1} s" : "not recovered")} after the fault ended");
     }

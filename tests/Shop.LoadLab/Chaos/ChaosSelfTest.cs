@@ -32,14 +32,24 @@ public static class ChaosSelfTest
             Read(1300, 7, 10.01m),    // older, lag 1,000 ms
             Read(1400, 7, 10.03m),    // the unacknowledged write's value: not older
             Read(1500, 8, 1m),        // a product never written: not checked
+            Read(1600, 7, 10.01m) with { Cache = "STALE", AgeSeconds = 2 }, // older, but marked STALE: counted apart, lag 1,300 ms
+            Read(2000, 9, null, 503) with { RetryAfter = true, DoneMs = 2040 }, // during the fault, never read before: 503 in 40 ms
+            Read(2100, 7, 10.02m),    // during the fault, product 7 was answered before it: previously cached, answered
             Read(6000, 7, null, 500), // fails 1 s after the fault's end
             Read(9000, 7, 10.03m),
         };
         var r = new ScenarioResult { FaultStartS = 1, FaultEndS = 5, EndS = 10 };
         ChaosAnalysis.Analyse(r, events, recoveryWindowS: 2);
-        Expect("reads checked against an acknowledged write", r.ReadsChecked, 6L);
+        Expect("reads checked against an acknowledged write", r.ReadsChecked, 8L);
         Expect("older reads", r.OlderReads, 2L);
         Expect("largest lag of an older read (ms)", r.OlderMaxLagMs, 1000.0);
+        Expect("STALE answers older than an acknowledged write", r.StaleOlder, 1L);
+        Expect("their largest lag (ms)", r.StaleOlderMaxLagMs, 1300.0);
+        Expect("previously cached reads during the fault", r.PreviouslyCachedDuringFault.Requests, 4L); // product 7 at 1300, 1400, 1600 (STALE), 2100
+        Expect("of them answered", r.PreviouslyCachedDuringFault.Ok, 4L);
+        Expect("503s to reads during the fault", r.Reads503DuringFault, 1L);
+        Expect("503s without Retry-After", r.Reads503WithoutRetryAfter, 0L);
+        Expect("p99 of the 503s (ms)", r.Reads503P99Ms, 40.0);
         Expect("answers 500", r.All.Status500, 1L);
         Expect("timeouts", r.All.Timeouts, 1L);
         Expect("recovery (s)", r.RecoveryS, 1.0);

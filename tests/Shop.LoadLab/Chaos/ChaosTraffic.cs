@@ -12,9 +12,9 @@ namespace Shop.LoadLab.Chaos;
 /// What one request of the chaos traffic got. Times in ms since the traffic started, on the lab's clock. Kind: 'r' product
 /// read, 'w' price change, 'v' page view. Status: the HTTP status, or <see cref="ChaosTraffic.ConnectionError"/> /
 /// <see cref="ChaosTraffic.TimedOut"/> without one. AgeSeconds: the Age or X-Cache-Age header when the answer carried one.
-/// Price: what the read returned, or what the write set.
+/// Price: what the read returned, or what the write set. RetryAfter: the answer carried a Retry-After header.
 /// </summary>
-public sealed record ChaosEvent(char Kind, int Target, double SentMs, double DoneMs, int Status, string? Cache, double? AgeSeconds, int Product, decimal? Price);
+public sealed record ChaosEvent(char Kind, int Target, double SentMs, double DoneMs, int Status, string? Cache, double? AgeSeconds, int Product, decimal? Price, bool RetryAfter = false);
 
 /// <summary>
 /// The steady traffic of a chaos scenario, spread round-robin over the API instances:
@@ -130,7 +130,7 @@ public sealed class ChaosTraffic : IAsyncDisposable
                 using var json = JsonDocument.Parse(await response.Content.ReadAsStreamAsync());
                 if (json.RootElement.TryGetProperty("price", out var p)) price = p.GetDecimal();
             }
-            _events.Enqueue(new ChaosEvent('r', target, sent, NowMs, (int)response.StatusCode, Header(response, "X-Cache"), Age(response), id, price));
+            _events.Enqueue(new ChaosEvent('r', target, sent, NowMs, (int)response.StatusCode, Header(response, "X-Cache"), Age(response), id, price, response.Headers.RetryAfter is not null));
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException or JsonException)
         {
@@ -145,7 +145,7 @@ public sealed class ChaosTraffic : IAsyncDisposable
         try
         {
             using var response = await _clients[target].PostAsync($"/api/products/{id.ToString(CultureInfo.InvariantCulture)}/views", null);
-            _events.Enqueue(new ChaosEvent('v', target, sent, NowMs, (int)response.StatusCode, null, null, id, null));
+            _events.Enqueue(new ChaosEvent('v', target, sent, NowMs, (int)response.StatusCode, null, null, id, null, response.Headers.RetryAfter is not null));
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
         {

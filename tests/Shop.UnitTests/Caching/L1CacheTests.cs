@@ -114,4 +114,33 @@ public sealed class L1CacheTests
         for (var i = 0; i < 300 && l1.Count > new CacheOptions().L1SizeLimit; i++)
             await Task.Delay(10, TestContext.Current.CancellationToken);
     }
+
+    [Fact]
+    public void After_an_outage_Redis_entries_loaded_before_the_recovery_are_not_trusted_for_the_degraded_TTL()
+    {
+        using var l1 = Cache(); // DegradedL1Ttl 5 s
+        var loadedBeforeStart = _clock.GetUtcNow();
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(l1.EnterDegraded(L1Cache.DegradedReason.SubscriptionDown)); // as at start, until first subscribed
+        Assert.True(l1.LeaveDegraded(L1Cache.DegradedReason.SubscriptionDown));
+        Assert.True(l1.TrustsRedisEntry(loadedBeforeStart)); // the first subscription ends no outage
+
+        var loadedBeforeOutage = _clock.GetUtcNow();
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        l1.EnterDegraded(L1Cache.DegradedReason.SubscriptionDown);
+        l1.EnterDegraded(L1Cache.DegradedReason.RedisUnreachable);
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.True(l1.TrustsRedisEntry(loadedBeforeOutage)); // during the outage Redis is not read anyway
+        Assert.False(l1.LeaveDegraded(L1Cache.DegradedReason.SubscriptionDown));
+        Assert.True(l1.TrustsRedisEntry(loadedBeforeOutage)); // still degraded: no recovery yet
+        Assert.True(l1.LeaveDegraded(L1Cache.DegradedReason.RedisUnreachable));
+
+        Assert.False(l1.TrustsRedisEntry(loadedBeforeOutage)); // a write during the outage may not have reached Redis
+        var loadedAfter = _clock.GetUtcNow();
+        Assert.True(l1.TrustsRedisEntry(loadedAfter));
+        _clock.Advance(TimeSpan.FromSeconds(4.9));
+        Assert.False(l1.TrustsRedisEntry(loadedBeforeOutage));
+        _clock.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.True(l1.TrustsRedisEntry(loadedBeforeOutage)); // the other instances' queued invalidations have landed
+    }
 }

@@ -105,4 +105,40 @@ public sealed class RedisCircuitBreakerTests
         breaker.OnSuccess();
         Assert.Equal(BreakerState.Closed, breaker.State);
     }
+
+    [Fact]
+    public void A_reconnect_lets_the_probe_go_at_once_instead_of_after_the_open_duration()
+    {
+        var breaker = Breaker(); // defaults: 10 calls, 20 %, open 5 s
+        for (var i = 0; i < 10; i++) breaker.OnFailure(Timeout);
+        Assert.Equal(BreakerState.Open, breaker.State);
+        _clock.Advance(TimeSpan.FromMilliseconds(700));
+        Assert.False(breaker.AllowRequest());
+
+        breaker.ProbeNow();                    // the client reconnected 0.7 s after the breaker opened
+        Assert.True(breaker.AllowRequest());   // the probe, 4.3 s before the open duration would have let it
+        Assert.False(breaker.AllowRequest());  // still one probe at a time
+        breaker.OnSuccess();
+        Assert.Equal(BreakerState.Closed, breaker.State);
+
+        breaker.ProbeNow();                    // closed: nothing to do
+        Assert.Equal([BreakerState.Open, BreakerState.HalfOpen, BreakerState.Closed], _changes);
+    }
+
+    [Fact]
+    public void A_reconnect_while_half_open_lets_another_probe_through_and_a_failed_probe_waits_the_open_duration_again()
+    {
+        var breaker = Breaker();
+        for (var i = 0; i < 10; i++) breaker.OnFailure(Timeout);
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.True(breaker.AllowRequest());   // a probe sent while Redis was still down: stuck in the client's backlog
+        breaker.ProbeNow();
+        Assert.True(breaker.AllowRequest());   // the reconnect does not wait for it
+        breaker.OnFailure(Timeout);
+        Assert.Equal(BreakerState.Open, breaker.State);
+        _clock.Advance(TimeSpan.FromSeconds(4.9));
+        Assert.False(breaker.AllowRequest());
+        _clock.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.True(breaker.AllowRequest());
+    }
 }
