@@ -35,6 +35,7 @@ public sealed partial class FailOpenRedis(IConnectionMultiplexer redis, RedisCir
         if (!breaker.AllowRequest())
         {
             metrics.FailOpen("breaker_open");
+            metrics.Events.Record(CacheEventKind.FailOpen, "(redis)", "breaker_open");
             return (false, default!);
         }
         try
@@ -74,6 +75,7 @@ public sealed partial class FailOpenRedis(IConnectionMultiplexer redis, RedisCir
     private void Record(Exception ex)
     {
         metrics.FailOpen(ex switch { RedisServerException => "server_error", TimeoutException => "timeout", _ => "connection" });
+        metrics.Events.Record(CacheEventKind.FailOpen, "(redis)", ex switch { RedisServerException => "server_error", TimeoutException => "timeout", _ => "connection" });
         if (breaker.OnFault(ex)) LogServerError(ex.Message);
     }
 

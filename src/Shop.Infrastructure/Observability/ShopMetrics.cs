@@ -46,6 +46,9 @@ public sealed class ShopMetrics : IDisposable
 
     public Meter Meter => _meter;
 
+    /// <summary>The live event view's ring (the /cache page): one line beside each metric call records the same event with its key.</summary>
+    public CacheEventLog Events { get; } = new();
+
     public void Lookup(string level, string result, string entryType) =>
         _lookups.Add(1, new("level", level), new("result", result), new("entry_type", entryType));
 
