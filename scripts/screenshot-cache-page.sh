@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # A screenshot of the /cache page after some traffic, taken by headless Chromium (docs/cache-page.png is one).
-#   scripts/screenshot-cache-page.sh [BASE_URL] [OUT_PNG]
-#     BASE_URL  a running API in Development (default http://localhost:5080); when nothing answers there, the
-#               script starts one itself (scripts/services.sh + the built API on a free port) and stops it again
-#     OUT_PNG   default docs/cache-page.png
+#   scripts/screenshot-cache-page.sh [BASE_URL] [OUT_PNG] [PRODUCT_ID]
+#     BASE_URL    a running API in Development (default http://localhost:5080); when nothing answers there, the
+#                 script starts one itself (scripts/services.sh + the built API on a free port) and stops it again
+#     OUT_PNG     default docs/cache-page.png
+#     PRODUCT_ID  optional: after the traffic, read that product (miss), read it again (L1 hit), change its price
+#                 (invalidation) and read it (miss), then open /cache?key=product:ID so the live event view shows that
+#                 sequence. docs/lessons/cache-events.png is
+#                   SHOP_SCREENSHOT_TRAFFIC_SECONDS=10 scripts/screenshot-cache-page.sh "" docs/lessons/cache-events.png 1942
 # Installs Debian's chromium with apt when missing. Traffic: about 40 s (longer than L1's 30 s TTL, so L2 hits
 # show up) of Zipf-like product reads (a few hot products, a long tail, some ids that do not exist) and one price
 # change, so both charts have a history.
@@ -12,6 +16,8 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 BASE_URL=${1:-http://localhost:5080}
 OUT=${2:-docs/cache-page.png}
+PRODUCT=${3:-}
+[[ -z $PRODUCT || $PRODUCT =~ ^[0-9]+$ ]] || { echo "PRODUCT_ID must be a number" >&2; exit 2; }
 TRAFFIC_SECONDS=${SHOP_SCREENSHOT_TRAFFIC_SECONDS:-40}
 api_pid=""
 profile=""
@@ -33,7 +39,7 @@ if ! command -v chromium >/dev/null; then
     || { as_root apt-get update -qq && as_root apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; }
 fi
 
-if ! http_ok "$BASE_URL/health/live"; then
+if [ -z "$BASE_URL" ] || ! http_ok "$BASE_URL/health/live"; then
   log "no API at $BASE_URL: starting one"
   scripts/services.sh start
   eval "$(scripts/services.sh env)"
@@ -77,12 +83,30 @@ while (Date.now() < end) {
 console.error(`[screenshot] ${n} reads sent`);
 JS
 
+page_url=$BASE_URL/cache
+if [ -n "$PRODUCT" ]; then
+  log "miss, L1 hit, price change, miss on product $PRODUCT"
+  node --input-type=module - "$BASE_URL" "$PRODUCT" <<'JS'
+const [base, id] = [process.argv[2], process.argv[3]];
+const token = (await (await fetch(`${base}/api/dev/token`, { method: "POST", headers: { "Content-Type": "application/json" },
+  body: JSON.stringify({ userId: 1, role: "admin" }) })).json()).accessToken;
+const get = async () => { const r = await fetch(`${base}/api/products/${id}`); await r.arrayBuffer(); return r.headers.get("x-cache"); };
+const seen = [await get(), await get()];
+const put = await fetch(`${base}/api/products/${id}/price`, { method: "PUT",
+  headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` }, body: JSON.stringify({ price: 42.42 }) });
+await put.arrayBuffer();
+seen.push(`PUT ${put.status}`, await get());
+console.error(`[screenshot] product ${id}: ${seen.join(" -> ")}`);
+JS
+  page_url="$BASE_URL/cache?key=product:$PRODUCT"
+fi
+
 profile=$(mktemp -d)
 mkdir -p "$(dirname "$OUT")"
-log "chromium → $OUT"
+log "chromium ($page_url) → $OUT"
 # virtual-time-budget: the page's timers (polling every 2 s) run before the picture is taken.
 timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
   --disable-component-update --disable-sync --disable-dev-shm-usage --hide-scrollbars --user-data-dir="$profile" \
-  --window-size=1400,1400 --virtual-time-budget=7000 --screenshot="$ROOT/$OUT" "$BASE_URL/cache" >/dev/null 2>&1
+  --window-size=1400,1400 --virtual-time-budget=7000 --screenshot="$ROOT/$OUT" "$page_url" >/dev/null 2>&1
 [ -s "$OUT" ] || { log "no screenshot written"; exit 1; }
 log "wrote $OUT ($(stat -c %s "$OUT") bytes)"

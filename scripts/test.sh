@@ -4,11 +4,14 @@
 #
 #   1. PostgreSQL + Redis up (scripts/services.sh start; installs redis-server with apt when missing)
 #   2. dotnet tool restore, one Release build of Shop.sln
+#   2a. in the background meanwhile: Debian's chromium and chromium-driver (apt), for the headless-browser test of
+#      the /cache page's live event view (tests/Shop.IntegrationTests/Observability/CacheEventViewBrowserTests.cs)
 #   3. dotnet test (Microsoft.Testing.Platform), output kept in artifacts/test-logs/dotnet-test.log; then the
 #      integration suite again on a local Redis Cluster (dotnet-test-cluster.log), failover test included
 #   4. the API in the background on a free port (5099 up) against its own database (shop_http, recreated
-#      each run: migrations + demo seed at startup) and its own Redis key prefix; every http/*.http file
-#      run against it with httpyac; then, against the same API, a real Prometheus (1 s scrapes) and
+#      each run: migrations + demo seed at startup) and its own Redis key prefix; every http/*.http file, then
+#      every http/lessons/*.http file (the runnable steps of docs/lessons/), run against it with httpyac; then,
+#      against the same API, a real Prometheus (1 s scrapes) and
 #      prometheus-redis-exporter: the article's hit-rate query and the app's per-level query must match the traffic
 #      of a known burst, and every Grafana dashboard query must evaluate (scripts/prometheus-check.sh: installs
 #      prometheus + prometheus-redis-exporter with apt when missing; promtool checks the compose config); the API
@@ -124,6 +127,16 @@ ensure_redocly() {
   npm install --no-save --no-audit --no-fund --loglevel=error --prefix "$REDOCLY_DIR" "@redocly/cli@$REDOCLY_VERSION"
 }
 
+# Debian's chromium + chromium-driver for the browser test (a browser build downloaded by a test tool would not
+# install here; the distribution's packages do, and they match each other's version).
+ensure_chromium() {
+  command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 && { echo "chromium and chromedriver already installed"; return 0; }
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get install -y -qq --no-install-recommends chromium chromium-driver fonts-dejavu-core >/dev/null 2>&1 \
+    || { as_root apt-get update -qq && as_root apt-get install -y -qq --no-install-recommends chromium chromium-driver fonts-dejavu-core >/dev/null; }
+  command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1
+}
+
 ensure_compose() {
   command -v docker-compose >/dev/null 2>&1 && { echo "docker-compose already installed"; return 0; }
   export DEBIAN_FRONTEND=noninteractive
@@ -151,6 +164,10 @@ bg_pids+=($!); compose_job=$!
 (while [ ! -f "$LOGS/compose-install.rc" ]; do sleep 0.5; done
  rc=0; scripts/prometheus-check.sh install >"$LOGS/prometheus-install.log" 2>&1 || rc=$?; echo "$rc" >"$LOGS/prometheus-install.rc") &
 bg_pids+=($!); prometheus_job=$!
+# After that (still one apt at a time): chromium + chromium-driver for the browser test in step 3.
+(while [ ! -f "$LOGS/prometheus-install.rc" ]; do sleep 0.5; done
+ rc=0; ensure_chromium >"$LOGS/chromium-install.log" 2>&1 || rc=$?; echo "$rc" >"$LOGS/chromium-install.rc") &
+bg_pids+=($!); chromium_job=$!
 
 # --- 2. build ------------------------------------------------------------------------------------------------
 section "dotnet tool restore + Release build"
@@ -227,6 +244,12 @@ run_tests() {
 }
 
 if [ "$build_ok" = 1 ]; then
+  # The browser test needs chromium before the tests start; without it that one test is skipped, so say so here.
+  wait "$chromium_job" || true
+  if [ "$(cat "$LOGS/chromium-install.rc" 2>/dev/null)" != 0 ]; then
+    cat "$LOGS/chromium-install.log"
+    record_failure "installing chromium and chromium-driver with apt (the /cache browser test would be skipped)"
+  fi
   run_tests "all projects, single Redis" "$LOGS/dotnet-test.log" --solution Shop.sln
 
   # The integration suite once more on a real Redis Cluster (3 primaries + 3 replicas on loopback), failover
@@ -322,8 +345,10 @@ if [ "$api_ok" = 1 ] && [ "$httpyac_ok" = 1 ]; then
       record_failure "OpenAPI lint (see artifacts/test-logs/openapi-lint.log)"
     fi
 
-    for file in http/*.http; do
+    # The lessons' steps run after the feature files, against the same API; each lesson uses ids of its own.
+    for file in http/*.http http/lessons/*.http; do
       name=$(basename "$file" .http)
+      [[ $file == http/lessons/* ]] && name=lessons-$name
       echo "--- $file"
       set +e
       "$HTTPYAC" send "$file" --all --env dev --var "baseUrl=$base_url" \

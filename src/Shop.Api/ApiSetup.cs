@@ -96,6 +96,7 @@ internal static class ApiSetup
         app.MapPageViewEndpoints();
         app.MapShopMetrics();
         app.MapCacheStatsEndpoints();
+        app.MapCacheEventEndpoints();
         return app;
     }
 }

@@ -36,6 +36,7 @@ public sealed class BatchCacheRead(
             {
                 found[key] = entry as T;
                 metrics.Lookup(key, entry is null, CacheOutcome.L1);
+                metrics.Events.Record(CacheEvents.LookupKind(CacheOutcome.L1, entry is null), key.Value, "batch");
             }
             else
             {
@@ -54,10 +55,12 @@ public sealed class BatchCacheRead(
             {
                 missing.Add(remote[i].Physical);
                 metrics.Lookup(remote[i].Key, false, CacheOutcome.Miss);
+                metrics.Events.Record(CacheEventKind.Miss, remote[i].Key.Value, "batch");
                 continue;
             }
             found[remote[i].Key] = value;
             metrics.Lookup(remote[i].Key, value is null, CacheOutcome.L2);
+            metrics.Events.Record(CacheEvents.LookupKind(CacheOutcome.L2, value is null), remote[i].Key.Value, "batch");
             fromRedis = true;
         }
         var tokens = ok ? await LeaseAsync(missing) : EmptyTokens;

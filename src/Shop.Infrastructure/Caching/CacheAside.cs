@@ -102,6 +102,7 @@ public sealed class CacheAside(
             {
                 metrics.StaleAnswer(flight.IsCompleted ? "error" : "timeout");
                 metrics.Lookup(key, false, CacheOutcome.Stale);
+                metrics.Events.Record(CacheEventKind.Stale, key.Value, flight.IsCompleted ? "error" : "timeout");
                 return new CacheResult<T>((T?)copy.Value, CacheOutcome.Stale, Age(copy.LoadedAt));
             }
             throw new ServiceUnavailableException(
@@ -121,6 +122,7 @@ public sealed class CacheAside(
         where T : class
     {
         metrics.Lookup(key, value is null, outcome);
+        metrics.Events.Record(CacheEvents.LookupKind(outcome, value is null), key.Value);
         return new CacheResult<T>(value, outcome);
     }
 
@@ -148,6 +150,7 @@ public sealed class CacheAside(
             // Another instance holds the lock and is loading: wait (bounded) for its value. If the owner died, its
             // lock expires and we take it over; if the wait runs out, we load but do not store in Redis.
             metrics.StampedeWait();
+            metrics.Events.Record(CacheEventKind.StampedeWait, key.Value);
             step = await WaitForValueOrLockAsync<T>(key, physical, token);
         }
         if (step.Fresh is { } fresh)
@@ -204,6 +207,7 @@ public sealed class CacheAside(
                     {
                         var value = await load(timeout.Token);
                         metrics.Loaded(key.EntryType, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                        metrics.Events.Record(CacheEventKind.Load, key.Value, value is null ? "absent" : null, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                         return value;
                     }
                     catch (OperationCanceledException ex) when (timeout.IsCancellationRequested)
@@ -215,6 +219,7 @@ public sealed class CacheAside(
             catch (Exception ex) when (ex is TimeoutException || DatabaseFaults.IsOutage(ex))
             {
                 metrics.LoadFailure(ex is TimeoutException ? "timeout" : "error");
+                metrics.Events.Record(CacheEventKind.LoadFailed, key.Value, ex is TimeoutException ? "timeout" : "error");
                 throw;
             }
         });

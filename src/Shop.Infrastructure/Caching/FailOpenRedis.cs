@@ -61,6 +61,7 @@ public sealed partial class FailOpenRedis
         if (throughBreaker && !_breaker.AllowRequest())
         {
             _metrics.FailOpen("breaker_open");
+            _metrics.Events.Record(CacheEventKind.FailOpen, "(redis)", "breaker_open");
             return (false, default!);
         }
         try
@@ -99,7 +100,9 @@ public sealed partial class FailOpenRedis
 
     private void Record(Exception ex)
     {
-        _metrics.FailOpen(ex switch { RedisServerException => "server_error", TimeoutException => "timeout", _ => "connection" });
+        var reason = ex switch { RedisServerException => "server_error", TimeoutException => "timeout", _ => "connection" };
+        _metrics.FailOpen(reason);
+        _metrics.Events.Record(CacheEventKind.FailOpen, "(redis)", reason);
         if (_breaker.OnFault(ex)) LogServerError(ex.Message);
     }
 

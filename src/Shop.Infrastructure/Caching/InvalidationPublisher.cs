@@ -20,6 +20,9 @@ public sealed class InvalidationPublisher(FailOpenRedis redis, RedisKeyspace key
 
     public RedisChannel Channel { get; } = RedisChannel.Literal(keyspace.InvalidationChannel);
 
+    /// <summary>The live event view (write-through records its outcome here too).</summary>
+    public CacheEventLog Events => metrics.Events;
+
     /// <summary>A message from this instance, stamped now: logical keys for L1, of which <paramref name="versions"/> are counters.</summary>
     public InvalidationMessage Message(IReadOnlyList<string> keys, IReadOnlyList<string> versions) =>
         new(instance.Id, keys, versions, clock.GetUtcNow().UtcTicks);
@@ -47,6 +50,7 @@ public sealed class InvalidationPublisher(FailOpenRedis redis, RedisKeyspace key
             return true;
         }, throughBreaker);
         if (ok) metrics.InvalidationPublished();
+        if (ok) metrics.Events.RecordEach(CacheEventKind.InvalidationSent, message.Keys);
         return ok;
     }
 

@@ -112,6 +112,7 @@ public sealed partial class InvalidationSubscriber(
         l1.Invalidate(message.Keys);
         var lag = TimeSpan.FromTicks(Math.Max(0, clock.GetUtcNow().UtcTicks - message.SentAtTicks));
         metrics.InvalidationReceived(lag);
+        metrics.Events.RecordEach(CacheEventKind.InvalidationReceived, message.Keys);
         Received?.Invoke(lag);
     }
 

@@ -20,6 +20,9 @@ public sealed class SingleFlight
     /// <summary>Raised when a caller joins a running load (for metrics).</summary>
     public event Action? Joined;
 
+    /// <summary>Raised with the key when a caller joins a running load (for the live event view).</summary>
+    public event Action<string>? JoinedKey;
+
     public async Task<T> RunAsync<T>(string key, Func<Task<T>> load, CancellationToken cancellationToken)
     {
         while (true)
@@ -28,6 +31,7 @@ public sealed class SingleFlight
             {
                 Interlocked.Increment(ref _coalesced);
                 Joined?.Invoke();
+                JoinedKey?.Invoke(key);
                 return await ((Task<T>)existing).WaitAsync(cancellationToken);
             }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Shop.Application.Abstractions;
 using Shop.Application.Caching;
+using Shop.Infrastructure.Observability;
 using StackExchange.Redis;
 
 namespace Shop.Infrastructure.Caching;
@@ -50,5 +51,6 @@ public sealed class WriteThrough(
         });
         if (!ok) retries.Enqueue(message); // Redis unreachable: delete it there once it is back
         else if (stored) l1.Set(key.Value, value, absent: false, epoch);
+        publisher.Events.Record(CacheEventKind.WriteThrough, key.Value, !ok ? "redis_unreachable" : stored ? "stored" : "refused_older");
     }
 }

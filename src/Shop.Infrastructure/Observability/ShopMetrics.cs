@@ -48,6 +48,9 @@ public sealed class ShopMetrics : IDisposable
 
     public Meter Meter => _meter;
 
+    /// <summary>The live event view's ring (the /cache page): one line beside each metric call records the same event with its key.</summary>
+    public CacheEventLog Events { get; } = new();
+
     /// <summary>One cached read, by where it was answered (level), what it found (result) and the key's entry type.</summary>
     public void Lookup(CacheKey key, bool absent, CacheOutcome outcome) =>
         _lookups.Add(1,

@@ -115,6 +115,8 @@ public sealed class HostileInputs(Random random, int maxBodyBytes)
             : p.Type is "integer" ? Pick(IntegerTexts)
             : (Uri.EscapeDataString(Pick(HostileStrings)), false);
         if (p.Name is not ("id" or "ids") && value is "-1" or "0" or "-0") forbidden = p.Name is "page" or "pageSize";
+        if (p.Format == "int64" && value is "2147483648" or "4294967296") forbidden = false; // past int32, within int64 (the events cursor)
+        if (p.Name == "after" && value is "-1") forbidden = true; // a cursor is 0 or more
         if (value == "" && where == "path") value = "%20"; // an empty segment would be another route
         // A NUL in the path: Kestrel answers 400 before the app; the in-memory test server throws in the client instead.
         if (where == "path") value = value.Replace("%00", "%01", StringComparison.Ordinal);

@@ -2,8 +2,8 @@ using System.Text.Json;
 
 namespace Shop.IntegrationTests.Fuzz;
 
-/// <summary>A parameter of an operation: where it goes (path or query), its JSON schema type, whether it is required.</summary>
-public sealed record OpenApiParameter(string Name, string In, string Type, bool Required);
+/// <summary>A parameter of an operation: where it goes (path or query), its JSON schema type, whether it is required, its format (int64…).</summary>
+public sealed record OpenApiParameter(string Name, string In, string Type, bool Required, string? Format = null);
 
 /// <summary>A property of a JSON request body and its schema type.</summary>
 public sealed record OpenApiProperty(string Name, string Type);
@@ -35,7 +35,8 @@ public sealed record OpenApiOperation(
                     {
                         var schema = p.TryGetProperty("schema", out var s) ? Resolve(document, s) : default;
                         parameters.Add(new OpenApiParameter(p.GetProperty("name").GetString()!, p.GetProperty("in").GetString()!,
-                            TypeOf(schema), p.TryGetProperty("required", out var r) && r.GetBoolean()));
+                            TypeOf(schema), p.TryGetProperty("required", out var r) && r.GetBoolean(),
+                            schema.ValueKind == JsonValueKind.Object && schema.TryGetProperty("format", out var f) ? f.GetString() : null));
                     }
                 }
                 List<OpenApiProperty>? body = null;
