@@ -77,9 +77,9 @@ internal static class ApiSetup
             app.UseSwaggerUI(ui => ui.EnablePersistAuthorization());
         }
         app.UseManagementMetrics(); // /metrics on Management:Port only, before authorization (Prometheus sends no token)
-        app.UseAuthentication();
+        app.UseShopAuthentication(); // only requests that send an Authorization header (AnonymousRequests)
         app.UseRateLimiter(); // after authentication (a user is limited by id), before authorization (refused calls count)
-        app.UseAuthorization();
+        app.UseShopAuthorization(); // not for endpoints that allow anonymous callers and state no policy (AnonymousRequests)
         app.UseRequestTimeouts();
 
         if (swagger) app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription().Public();
