@@ -83,12 +83,12 @@ internal static class ApiSetup
         app.UseRequestTimeouts();
 
         if (swagger) app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription().Public();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).Public();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).Public().WithoutCacheHeader();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains("ready"),
             ResponseWriter = HealthResponseWriter.WriteAsync,
-        }).Public();
+        }).Public().WithoutCacheHeader();
         if (app.Environment.IsDevelopment()) app.MapDevTokenEndpoints();
         app.MapProductEndpoints();
         app.MapCategoryEndpoints();

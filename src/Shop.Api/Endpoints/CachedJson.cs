@@ -16,7 +16,7 @@ namespace Shop.Api.Endpoints;
 /// (<see cref="ConditionalWeakTable{TKey, TValue}"/>). Guarantees: the bytes are exactly what serializing the object
 /// gives (the objects are immutable records); when L1 replaces or drops an object, its bytes go with it, so there is
 /// nothing to invalidate and nothing that outgrows L1. Objects from Redis or PostgreSQL are new on every request:
-/// they are serialized and not remembered.
+/// they are serialized and not remembered. Either way the body is written with its Content-Length, in one write.
 /// </summary>
 internal sealed class CachedJson<T>(T value) : IResult, IEndpointMetadataProvider
     where T : class
@@ -31,13 +31,17 @@ internal sealed class CachedJson<T>(T value) : IResult, IEndpointMetadataProvide
     {
         var response = httpContext.Response;
         var services = httpContext.RequestServices;
-        var options = services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        var typeInfo = services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions.GetTypeInfo(typeof(T));
+        byte[]? bytes;
         if (services.GetService<CacheTrace>()?.Outcome != CacheOutcome.L1)
-            return response.WriteAsJsonAsync(value, options.GetTypeInfo(typeof(T)), ContentType);
-
-        if (!Serialized.TryGetValue(value, out var bytes))
         {
-            bytes = JsonSerializer.SerializeToUtf8Bytes(value, options.GetTypeInfo(typeof(T)));
+            // Serialized in one piece, then written with its length: for a page this small, cheaper than the
+            // asynchronous serializer writing into the response stream.
+            bytes = JsonSerializer.SerializeToUtf8Bytes(value, typeInfo);
+        }
+        else if (!Serialized.TryGetValue(value, out bytes))
+        {
+            bytes = JsonSerializer.SerializeToUtf8Bytes(value, typeInfo);
             Serialized.TryAdd(value, bytes); // a concurrent hit may have added the same bytes first
         }
         response.StatusCode = StatusCodes.Status200OK;
