@@ -20,7 +20,8 @@
 #      passes, at least 5 s per endpoint and pass
 #   7. rounds: each round runs every endpoint once at 32 connections and once at 4 (wrk -t2 --latency, random ids among
 #      the 5,000 hot ones; a cached endpoint's run is preceded by a 3 s walk over all hot ids, so it measures hits), interleaved (Shop and its peers alternate, the order flips every round); allocated bytes per
-#      request from each process's own counter (Shop: dotnet_gc_heap_total_allocated at /metrics; peers: /gc/allocated)
+#      request from each process's own counter (Shop: dotnet_gc_heap_total_allocated at /metrics on its management
+#      port; peers: /gc/allocated)
 #   8. report: best round per endpoint -> benchmarks/peers.md + benchmarks/peers.svg (--smoke: artifacts/peers/smoke.md)
 # Raw wrk output and the processes' logs: artifacts/peers/. Exit code 0 only when every check and every run passed.
 #
@@ -83,8 +84,9 @@ find_psql() {
   return 1
 }
 
-# name -> pid / base URL of the processes this script started; stopped on every exit, by pid.
-declare -A PID URL
+# name -> pid / base URL / management URL (Shop's /metrics) of the processes this script started; stopped on every
+# exit, by pid.
+declare -A PID URL MURL
 cleanup() {
   local name pid
   for name in "${!PID[@]}"; do
@@ -166,13 +168,22 @@ free_port() {
 }
 
 # start NAME DIR DLL ENV...: one process on a free port, pinned to SERVER_CPUS, log in artifacts/peers/NAME.log.
+# A Shop process also listens on a management port of its own (Management:Port), where /metrics answers without a
+# token, as production deployments run it (outside Development /metrics is for admins on the API port).
 start() {
-  local name=$1 dir=$2 dll=$3
+  local name=$1 dir=$2 dll=$3 urls
   shift 3
   free_port
   URL[$name]=http://127.0.0.1:$PORT
+  urls=${URL[$name]}
+  if [ "$dll" = "$SHOP_DLL" ]; then
+    free_port
+    MURL[$name]=http://127.0.0.1:$PORT
+    urls="$urls;${MURL[$name]}"
+    set -- "$@" Management__Port="$PORT"
+  fi
   (cd "$dir" && exec env ASPNETCORE_ENVIRONMENT=Production "$@" \
-    taskset -c "$SERVER_CPUS" dotnet "$dll" --urls "${URL[$name]}" >"$OUT/$name.log" 2>&1 </dev/null) &
+    taskset -c "$SERVER_CPUS" dotnet "$dll" --urls "$urls" >"$OUT/$name.log" 2>&1 </dev/null) &
   PID[$name]=$!
 }
 
@@ -219,6 +230,12 @@ wait_live shop /health/live 120
 wait_live shop-l2 /health/live 120
 wait_live shop-db /health/live 120
 wait_live peers /bare 120
+# A Shop process's first product read pays for the cold start (JIT, EF Core's model and query compilation, the first
+# connection), which on a busy machine can outlast Cache:LoadTimeout (5 s) and answer 503: make it once, on an id
+# the checks do not use, before the checks and the measurement.
+for proc in shop shop-l2 shop-db; do
+  curl -s -o /dev/null --max-time 30 "${URL[$proc]}/api/products/$((PRODUCTS - 1))" || true
+done
 
 # Endpoints measured: name, process, path (%d = a product id).
 TARGETS=(
@@ -245,11 +262,12 @@ node "$TOOLS/peers.mjs" check --ids "1,2,42,$HOT" "${check_args[@]}" || fail "ch
 
 # --- 6/7. warm-up and rounds ---------------------------------------------------------------------------------
 # counters PROCESS FILE: the process's counters now. Shop: its /metrics (total allocated bytes, cache lookups by
-# level); peers: /gc/allocated (total allocated bytes). An empty file when the endpoint does not answer.
+# level), on its management port; peers: /gc/allocated (total allocated bytes). An empty file when the endpoint does
+# not answer.
 counters() {
-  local path=/metrics
-  [ "$1" = peers ] && path=/gc/allocated
-  curl -fsS --max-time 5 "${URL[$1]}$path" >"$2" 2>/dev/null || : >"$2"
+  local url=${MURL[$1]:-}/metrics
+  [ "$1" = peers ] && url=${URL[$1]}/gc/allocated
+  curl -fsS --max-time 5 "$url" >"$2" 2>/dev/null || : >"$2"
 }
 
 # run_wrk TARGET CONNECTIONS SECONDS OUTFILE [seq 2]

@@ -77,18 +77,18 @@ internal static class ApiSetup
             app.UseSwaggerUI(ui => ui.EnablePersistAuthorization());
         }
         app.UseManagementMetrics(); // /metrics on Management:Port only, before authorization (Prometheus sends no token)
-        app.UseAuthentication();
+        app.UseShopAuthentication(); // only requests that send an Authorization header (AnonymousRequests)
         app.UseRateLimiter(); // after authentication (a user is limited by id), before authorization (refused calls count)
-        app.UseAuthorization();
+        app.UseShopAuthorization(); // not for endpoints that allow anonymous callers and state no policy (AnonymousRequests)
         app.UseRequestTimeouts();
 
         if (swagger) app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription().Public();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).Public();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).Public().WithoutCacheHeader();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains("ready"),
             ResponseWriter = HealthResponseWriter.WriteAsync,
-        }).Public();
+        }).Public().WithoutCacheHeader();
         if (app.Environment.IsDevelopment()) app.MapDevTokenEndpoints();
         app.MapProductEndpoints();
         app.MapCategoryEndpoints();

@@ -11,14 +11,14 @@ namespace Shop.Api.Errors;
 internal static class RequestSizeLimitMiddleware
 {
     public static IApplicationBuilder UseRequestSizeLimit(this IApplicationBuilder app, long maxBytes) =>
-        app.Use(async (context, next) =>
+        app.Use((context, next) =>
         {
             if (context.Request.ContentLength > maxBytes) throw TooLarge(maxBytes);
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
                 feature.MaxRequestBodySize = maxBytes;
             else if (context.Request.ContentLength is null)
                 context.Request.Body = new LimitedStream(context.Request.Body, maxBytes);
-            await next(context);
+            return next(context); // not awaited here: no state machine per request (a throw above still reaches the exception handler)
         });
 
     private static BadHttpRequestException TooLarge(long maxBytes) =>

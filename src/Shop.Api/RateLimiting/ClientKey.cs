@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http.Features.Authentication;
 
 namespace Shop.Api.RateLimiting;
 
@@ -13,7 +14,10 @@ namespace Shop.Api.RateLimiting;
 internal static class ClientKey
 {
     public static string Of(HttpContext context) =>
-        context.User.Identity?.IsAuthenticated == true && context.User.FindFirstValue("sub") is { Length: > 0 } subject
+        // The authenticated user, read where authentication put it: HttpContext.User would build an empty principal for
+        // every anonymous request just to say it is not authenticated.
+        context.Features.Get<IHttpAuthenticationFeature>()?.User is { Identity.IsAuthenticated: true } user
+        && user.FindFirstValue("sub") is { Length: > 0 } subject
             ? "user:" + subject
             : "ip:" + Address(context.Connection.RemoteIpAddress);
 

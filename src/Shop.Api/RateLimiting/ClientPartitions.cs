@@ -18,6 +18,7 @@ internal sealed class ClientPartitions(string kind, WindowLimit limit, int maxCl
 
     private readonly ConcurrentDictionary<string, byte> _live = new(StringComparer.Ordinal);
     private int _count;
+    private Func<string, RateLimiter>? _create; // one delegate for every request, not a new one per request
 
     /// <summary>Limiters alive now.</summary>
     public int Count => Volatile.Read(ref _count);
@@ -26,7 +27,7 @@ internal sealed class ClientPartitions(string kind, WindowLimit limit, int maxCl
     {
         var key = kind + "|" + client;
         if (Count >= maxClients && !_live.ContainsKey(key)) key = kind + "|" + Overflow;
-        return new RateLimitPartition<string>(key, Create);
+        return new RateLimitPartition<string>(key, _create ??= Create);
     }
 
     private TrackedRateLimiter Create(string key)

@@ -38,6 +38,21 @@ public sealed class ProductReadTests(ShopApp app) : IClassFixture<ShopApp>
     }
 
     [Fact]
+    public async Task An_l1_hit_answers_the_same_bytes_and_content_type_as_the_miss_that_filled_it()
+    {
+        var client = app.Anonymous();
+        using var miss = await client.GetOk("/api/products/77"); // no other test here reads 77
+        using var hit = await client.GetOk("/api/products/77");
+
+        Assert.Equal("MISS", miss.CacheHeader());
+        Assert.Equal("L1", hit.CacheHeader()); // written from the bytes remembered beside the L1 entry (CachedJson)
+        Assert.Equal("application/json; charset=utf-8", hit.Content.Headers.ContentType?.ToString());
+        Assert.Equal(miss.Content.Headers.ContentType?.ToString(), hit.Content.Headers.ContentType?.ToString());
+        Assert.Equal(await miss.Content.ReadAsStringAsync(TestContext.Current.CancellationToken),
+            await hit.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task Unknown_product_is_404_problem()
     {
         var problem = await app.Anonymous().Get("/api/products/999999").ShouldBeProblem(HttpStatusCode.NotFound);

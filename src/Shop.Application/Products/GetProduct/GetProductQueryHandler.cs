@@ -1,5 +1,4 @@
 using Mediator;
-using Microsoft.EntityFrameworkCore;
 using Shop.Application.Abstractions;
 using Shop.Application.Common;
 
@@ -8,6 +7,6 @@ namespace Shop.Application.Products.GetProduct;
 public sealed class GetProductQueryHandler(IShopDbContext db) : IQueryHandler<GetProductQuery, ProductPageDto>
 {
     public async ValueTask<ProductPageDto> Handle(GetProductQuery query, CancellationToken cancellationToken) =>
-        await ProductPages.Where(db, p => p.Id == query.Id).FirstOrDefaultAsync(cancellationToken)
+        await ProductPages.ByIdAsync(db, query.Id, cancellationToken)
         ?? throw new NotFoundException("Product", query.Id);
 }
