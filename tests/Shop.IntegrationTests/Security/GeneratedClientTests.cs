@@ -84,6 +84,7 @@ public sealed class GeneratedClientTests(ShopApp app) : IClassFixture<ShopApp>
         Assert.Equal("USD", (await Call("UpdateUserPreferences", () => user.UpdateUserPreferencesAsync(2, new UpdatePreferencesRequest { Currency = "USD", Language = "en", MarketingEmails = false }, Ct))).Currency);
         Assert.Equal(2, (await Call("GetUserOverview", () => user.GetUserOverviewAsync(2, Ct))).Profile.Id);
         Assert.NotNull(await Call("GetCacheStats", () => admin.GetCacheStatsAsync(Ct)));
+        Assert.Equal(512, (await Call("GetCacheEvents", () => admin.GetCacheEventsAsync(0, "product:1", 10, Ct))).Capacity);
         Assert.False(string.IsNullOrEmpty((await Call("IssueDevToken", () => anonymous.IssueDevTokenAsync(new DevTokenRequest { UserId = 2, Role = "customer" }, Ct))).AccessToken));
 
         Assert.Equal(operations.Order(), called.Order());
