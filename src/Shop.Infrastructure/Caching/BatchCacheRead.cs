@@ -88,24 +88,24 @@ public sealed class BatchCacheRead(
         if (!_options.Enabled || loaded.Count == 0) return;
         var leases = batch.Lease as FillLeases;
         var epoch = leases?.Epoch ?? l1.Epoch;
-        var fills = new List<(string Key, string Token, byte[]? Bytes, TimeSpan Ttl, string? Group)>(loaded.Count);
+        var fills = new List<(string Key, string Token, byte[]? Bytes, TimeSpan Ttl)>(loaded.Count);
         foreach (var (key, value) in loaded)
         {
             var physical = keyspace.Key(key);
-            l1.Set(key.Value, value, value is null, epoch, key.Group);
+            l1.Set(key.Value, value, value is null, epoch);
             if (leases is null || !leases.Tokens.TryGetValue(physical, out var token)) continue; // no lease: someone else fills it
             if (!negatives.AllowsRedisWrite(value))
             {
-                fills.Add((physical, token, null, default, null)); // over the absent budget: L1 only, release the lease
+                fills.Add((physical, token, null, default)); // over the absent budget: L1 only, release the lease
                 continue;
             }
             var (bytes, ttl) = codec.Encode(key, value);
-            fills.Add((physical, token, bytes, ttl, codec.GroupOf(key)));
+            fills.Add((physical, token, bytes, ttl));
         }
         if (fills.Count == 0) return;
         // One pipelined batch, off the response's critical path; each fill is stored only while its lease holds.
         redis.FireAndForget(db => RedisPipeline.EachAsync(db, fills, (b, f) => f.Bytes is null
             ? RedisLock.ReleaseAsync(b, f.Key, f.Token)
-            : RedisLock.SetIfLeaseHeldAsync(b, f.Key, f.Token, f.Bytes, f.Ttl, f.Group)));
+            : RedisLock.SetIfLeaseHeldAsync(b, f.Key, f.Token, f.Bytes, f.Ttl)));
     }
 }

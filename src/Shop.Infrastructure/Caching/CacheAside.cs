@@ -72,7 +72,7 @@ public sealed class CacheAside(
         {
             if (!cached.Stale)
             {
-                l1.Set(key.Value, cached.Value, cached.Value is null, epoch, key.Group);
+                l1.Set(key.Value, cached.Value, cached.Value is null, epoch);
                 copies.Keep(key, cached.Value, cached.LoadedAt);
                 if (refreshAhead.IsDue(cached.LoadedAt, cached.SoftExpiry))
                     refreshAhead.Start(physical, () => RefreshAsync(key, physical, loader));
@@ -131,7 +131,7 @@ public sealed class CacheAside(
         if (!redisOk || !_options.StampedeLock)
         {
             var value = await RunLoadAsync(key, load);
-            l1.Set(key.Value, value, value is null, epoch, key.Group);
+            l1.Set(key.Value, value, value is null, epoch);
             copies.Keep(key, value, clock.GetUtcNow());
             // Without a lease (protection off), a plain SET: a demo mode, open to the stale-fill race.
             if (redisOk && negatives.AllowsRedisWrite(value)) redis.FireAndForget(db => { var (bytes, ttl) = codec.Encode(key, value); return db.StringSetAsync(physical, bytes, ttl); });
@@ -149,7 +149,7 @@ public sealed class CacheAside(
         }
         if (step.Fresh is { } fresh)
         {
-            l1.Set(key.Value, fresh.Value, fresh.Value is null, epoch, key.Group);
+            l1.Set(key.Value, fresh.Value, fresh.Value is null, epoch);
             return new Loaded<T>(fresh.Value, CacheOutcome.L2);
         }
 
@@ -164,7 +164,7 @@ public sealed class CacheAside(
             throw;
         }
 
-        l1.Set(key.Value, loaded, loaded is null, epoch, key.Group);
+        l1.Set(key.Value, loaded, loaded is null, epoch);
         copies.Keep(key, loaded, clock.GetUtcNow());
         if (step.Acquired) Store(key, physical, token, loaded);
         return new Loaded<T>(loaded, CacheOutcome.Miss);
@@ -180,8 +180,7 @@ public sealed class CacheAside(
             return;
         }
         var (bytes, ttl) = codec.Encode(key, value);
-        var group = codec.GroupOf(key);
-        redis.FireAndForget(db => RedisLock.SetIfLeaseHeldAsync(db, physical, token, bytes, ttl, group));
+        redis.FireAndForget(db => RedisLock.SetIfLeaseHeldAsync(db, physical, token, bytes, ttl));
     }
 
     /// <summary>
@@ -235,7 +234,7 @@ public sealed class CacheAside(
             redis.FireAndForget(db => RedisLock.ReleaseAsync(db, physical, token));
             throw;
         }
-        l1.Set(key.Value, value, value is null, epoch, key.Group);
+        l1.Set(key.Value, value, value is null, epoch);
         copies.Keep(key, value, clock.GetUtcNow());
         Store(key, physical, token, value);
         return true;

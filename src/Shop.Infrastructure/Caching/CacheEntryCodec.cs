@@ -65,12 +65,9 @@ public sealed partial class CacheEntryCodec(
         value = null;
         if (!TryRead<T>(key, keyspace.Key(key), raw, out var entry) || entry.Stale) return false;
         value = entry.Value;
-        l1.Set(key.Value, value, value is null, epoch, key.Group, encodedBytes: (int)raw.Length()); // charged to L1's byte budget
+        l1.Set(key.Value, value, value is null, epoch, encodedBytes: (int)raw.Length()); // charged to L1's byte budget
         return true;
     }
-
-    /// <summary>The Redis set that lists the key for group invalidation, if it belongs to a group.</summary>
-    public string? GroupOf(CacheKey key) => key.Group is null ? null : keyspace.Group(key.Group);
 
     private void Discard(CacheKey key, string physical, RedisValue raw)
     {

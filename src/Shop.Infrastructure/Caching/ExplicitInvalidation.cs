@@ -24,6 +24,6 @@ public sealed class ExplicitInvalidation(L1Cache l1, InvalidationPublisher publi
         string[] keys = [.. invalidation.Keys.Select(k => k.Value), .. invalidation.Versions];
         var message = publisher.Message(keys, invalidation.Versions);
         if (!await publisher.TrySendAsync(message)) retries.Enqueue(message);
-        l1.Invalidate(keys, []);
+        l1.Invalidate(keys);
     }
 }

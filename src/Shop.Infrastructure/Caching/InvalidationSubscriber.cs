@@ -8,7 +8,7 @@ namespace Shop.Infrastructure.Caching;
 
 /// <summary>
 /// Pub/sub invalidation of this instance's L1: subscribes to the channel <see cref="InvalidationPublisher"/> sends on
-/// and drops the logical keys and groups of every message another instance sent (its own it skips: the sender drops
+/// and drops the logical keys of every message another instance sent (its own it skips: the sender drops
 /// them itself, after deleting them in Redis).
 /// Outage: while the subscription is down (noticed by the connection-failed event, or the check every 100 ms while
 /// down, 500 ms while up) or the <see cref="RedisCircuitBreaker"/> is open, messages may be missed, so L1 is
@@ -109,7 +109,7 @@ public sealed partial class InvalidationSubscriber(
             return;
         }
         if (message is null || message.Sender == instance.Id) return;
-        l1.Invalidate(message.Keys, []);
+        l1.Invalidate(message.Keys);
         var lag = TimeSpan.FromTicks(Math.Max(0, clock.GetUtcNow().UtcTicks - message.SentAtTicks));
         metrics.InvalidationReceived(lag);
         Received?.Invoke(lag);

@@ -9,9 +9,8 @@ namespace Shop.Infrastructure.Caching;
 /// prefix would only cost a string concatenation on every hit. "Absent" is stored as a sentinel.
 /// <para>Bounds: one budget of <c>Cache:L1MaxBytes</c>, where each entry is charged its encoded size (the bytes Redis
 /// holds for it) but at least <c>L1MaxBytes / L1SizeLimit</c>; so L1 never holds more than <c>L1SizeLimit</c> entries
-/// nor more than <c>L1MaxBytes</c> encoded bytes (the decoded objects are a small multiple of that). The group index
-/// holds only live grouped entries and drops a group when its last entry leaves, so it never has more groups than L1
-/// has entries.</para>
+/// nor more than <c>L1MaxBytes</c> encoded bytes (the decoded objects are a small multiple of that). Nothing else is
+/// kept beside the entries: keys that go stale together carry a version in the key rather than an index here.</para>
 /// <para>Coherence: <see cref="Epoch"/> moves on every invalidation, so a value read before an invalidation is not
 /// stored after it. While <see cref="Degraded"/> (this instance cannot receive invalidations: its subscription is down
 /// or Redis is unreachable) L1 keeps serving, but only entries stored less than <c>Cache:DegradedL1Ttl</c> ago, and new
@@ -26,17 +25,14 @@ public sealed class L1Cache : IDisposable
     private readonly TimeProvider _clock;
     private readonly long _minimumCharge;
     private readonly long _degradedTtlTicks;
-    private readonly Lock _groupsGate = new();
-    private readonly Dictionary<string, Dictionary<string, Entry>> _groups = new(StringComparer.Ordinal);
     private long _epoch;
     private volatile int _degradedReasons;
 
     /// <summary>What L1 keeps per key: the value and when it was stored (to serve only young entries while degraded).</summary>
-    private sealed class Entry(object value, long storedAt, string? group)
+    private sealed class Entry(object value, long storedAt)
     {
         public object Value { get; } = value;
         public long StoredAt { get; } = storedAt;
-        public string? Group { get; } = group;
     }
 
     /// <summary>Why L1 cannot trust invalidations now (flags, so two causes can overlap).</summary>
@@ -60,12 +56,6 @@ public sealed class L1Cache : IDisposable
     }
 
     public long Count => _memory.Count;
-
-    /// <summary>Groups in the index (never more than <see cref="Count"/>, give or take evictions in flight).</summary>
-    public int GroupCount
-    {
-        get { lock (_groupsGate) return _groups.Count; }
-    }
 
     public long Epoch => Interlocked.Read(ref _epoch);
 
@@ -96,59 +86,28 @@ public sealed class L1Cache : IDisposable
     /// Stores a value read when <see cref="Epoch"/> was <paramref name="epoch"/>, unless an invalidation came since.
     /// <paramref name="encodedBytes"/> is its size in Redis when known (0: charged the minimum).
     /// </summary>
-    public void Set(string key, object? value, bool absent, long epoch, string? group = null, int encodedBytes = 0)
+    public void Set(string key, object? value, bool absent, long epoch, int encodedBytes = 0)
     {
         if (!Enabled || epoch != Epoch) return;
         var ttl = absent && _options.NegativeTtl < _options.L1Ttl ? _options.NegativeTtl : _options.L1Ttl;
         ttl = TtlJitter.Apply(ttl, _options.Jitter);
         if (Degraded && ttl > _options.DegradedL1Ttl) ttl = _options.DegradedL1Ttl;
-        var entry = new Entry(value ?? AbsentMarker, _clock.GetTimestamp(), group);
+        var entry = new Entry(value ?? AbsentMarker, _clock.GetTimestamp());
         using (var cacheEntry = _memory.CreateEntry(key))
         {
             cacheEntry.Value = entry;
             cacheEntry.Size = Math.Max(_minimumCharge, encodedBytes + 64L); // + 64: the key and the entry's own overhead
             cacheEntry.AbsoluteExpirationRelativeToNow = ttl;
-            if (group is not null)
-            {
-                lock (_groupsGate)
-                {
-                    if (!_groups.TryGetValue(group, out var members)) _groups[group] = members = new(StringComparer.Ordinal);
-                    members[key] = entry;
-                }
-                cacheEntry.RegisterPostEvictionCallback(static (k, v, _, state) => ((L1Cache)state!).Forget((string)k, (Entry)v!), this);
-            }
         }
         // An invalidation that raced with this store wins: drop what we just stored.
         if (epoch != Epoch) _memory.Remove(key);
     }
 
-    /// <summary>Takes an evicted entry out of its group, and drops the group when it was the last one.</summary>
-    private void Forget(string key, Entry entry)
-    {
-        lock (_groupsGate)
-        {
-            // Only this very entry: a newer entry under the same key (which replaced it) stays a member.
-            if (entry.Group is null || !_groups.TryGetValue(entry.Group, out var members)) return;
-            if (members.TryGetValue(key, out var current) && ReferenceEquals(current, entry)) members.Remove(key);
-            if (members.Count == 0) _groups.Remove(entry.Group);
-        }
-    }
-
-    /// <summary>Drops keys and every member of the groups, and moves the epoch so in-flight reads do not store stale values.</summary>
-    public void Invalidate(IEnumerable<string> keys, IEnumerable<string> groups)
+    /// <summary>Drops the keys and moves the epoch, so in-flight reads do not store values read before this.</summary>
+    public void Invalidate(IEnumerable<string> keys)
     {
         Interlocked.Increment(ref _epoch);
         foreach (var key in keys) _memory.Remove(key);
-        foreach (var group in groups)
-        {
-            string[] members;
-            lock (_groupsGate)
-            {
-                if (!_groups.Remove(group, out var set)) continue;
-                members = [.. set.Keys];
-            }
-            foreach (var key in members) _memory.Remove(key);
-        }
     }
 
     /// <summary>Drops one entry without moving the epoch: for deletions that do not make a database read stale.</summary>
@@ -159,7 +118,6 @@ public sealed class L1Cache : IDisposable
     {
         Interlocked.Increment(ref _epoch);
         _memory.Clear();
-        lock (_groupsGate) _groups.Clear();
     }
 
     /// <summary>Invalidations may be missed from now on, for <paramref name="reason"/>: serve only young entries.</summary>

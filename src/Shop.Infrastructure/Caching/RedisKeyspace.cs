@@ -29,8 +29,5 @@ public sealed class RedisKeyspace
 
     public string Key(CacheKey key) => Root + key.Value;
 
-    /// <summary>The physical name of a group key. No key has a group any more (listings use a version in the key).</summary>
-    public string Group(string group) => Root + group;
-
     public static string LockKey(string physicalKey) => physicalKey + ":lock";
 }

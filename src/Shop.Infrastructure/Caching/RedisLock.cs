@@ -7,7 +7,7 @@ namespace Shop.Infrastructure.Caching;
 /// stores the value only while it still holds the lock, so the lock doubles as a lease: an invalidation or a
 /// write-through deletes it, and a load that read the database before that write can no longer store its older
 /// value. Guarantees: only the owner (holder of the random token) releases it, by compare-and-delete in Lua; a
-/// crashed owner's lock expires after its TTL; value, lock and group key share a hash tag, so every script
+/// crashed owner's lock expires after its TTL; value and lock share a hash tag, so every script
 /// touches one Redis Cluster slot. Does not: fence a paused owner whose lock expired (the cost is one more load).
 /// </summary>
 public static class RedisLock
@@ -32,10 +32,8 @@ public static class RedisLock
         db.ScriptEvaluateAsync(ReleaseScript, [RedisKeyspace.LockKey(key)], [token]);
 
     /// <summary>Stores the value and releases the lock only while the lease is ours (else a write revoked it); 1 if stored.</summary>
-    public static Task<RedisResult> SetIfLeaseHeldAsync(IDatabaseAsync db, string key, string token, byte[] value, TimeSpan ttl, string? group) =>
-        db.ScriptEvaluateAsync(SetIfLeaseHeldScript,
-            group is null ? [key, RedisKeyspace.LockKey(key)] : [key, RedisKeyspace.LockKey(key), group],
-            [token, value, (long)ttl.TotalMilliseconds]);
+    public static Task<RedisResult> SetIfLeaseHeldAsync(IDatabaseAsync db, string key, string token, byte[] value, TimeSpan ttl) =>
+        db.ScriptEvaluateAsync(SetIfLeaseHeldScript, [key, RedisKeyspace.LockKey(key)], [token, value, (long)ttl.TotalMilliseconds]);
 
     /// <summary>Takes the lock without reading the value (batch fills take their leases this way, pipelined).</summary>
     public static Task<bool> AcquireAsync(IDatabaseAsync db, string key, string token, TimeSpan ttl) =>

@@ -37,7 +37,7 @@ public sealed class WriteThrough(
     {
         if (!options.Value.Enabled) return;
         var physical = keyspace.Key(key);
-        l1.Invalidate([key.Value], []);
+        l1.Invalidate([key.Value]);
         var epoch = l1.Epoch;
         var (bytes, ttl) = codec.Encode(key, value, version);
         var message = publisher.Message([key.Value], []);

@@ -54,12 +54,12 @@ public sealed class WriteThroughFloorTests(ShopApp app) : IClassFixture<ShopApp>
         await app.Redis.StringSetAsync(RedisKeyspace.LockKey(key), "token", TimeSpan.FromSeconds(10));
         byte[] Entry(long version) => Encoding.ASCII.GetBytes("1" + version.ToString("D19", System.Globalization.CultureInfo.InvariantCulture) + "{}");
 
-        Assert.Equal(0, (long)await RedisLock.SetIfLeaseHeldAsync(app.Redis, key, "token", Entry(4), TimeSpan.FromMinutes(1), null));
+        Assert.Equal(0, (long)await RedisLock.SetIfLeaseHeldAsync(app.Redis, key, "token", Entry(4), TimeSpan.FromMinutes(1)));
         Assert.False(await app.Redis.KeyExistsAsync(key));
         Assert.False(await app.Redis.KeyExistsAsync(RedisKeyspace.LockKey(key))); // the lease is released all the same
 
         await app.Redis.StringSetAsync(RedisKeyspace.LockKey(key), "token", TimeSpan.FromSeconds(10));
-        Assert.Equal(1, (long)await RedisLock.SetIfLeaseHeldAsync(app.Redis, key, "token", Entry(5), TimeSpan.FromMinutes(1), null));
+        Assert.Equal(1, (long)await RedisLock.SetIfLeaseHeldAsync(app.Redis, key, "token", Entry(5), TimeSpan.FromMinutes(1)));
         Assert.Equal(5, VersionOf((byte[])(await app.Redis.StringGetAsync(key))!));
     }
 }

@@ -4,7 +4,7 @@ using Shop.Infrastructure.Caching;
 
 namespace Shop.UnitTests.Caching;
 
-/// <summary>L1's degraded mode (young entries only) and its bounds (entries, bytes, group index).</summary>
+/// <summary>L1's degraded mode (young entries only), its invalidation epoch and its bounds (entries, bytes).</summary>
 public sealed class L1CacheTests
 {
     private readonly FakeTimeProvider _clock = new();
@@ -56,26 +56,28 @@ public sealed class L1CacheTests
     }
 
     [Fact]
-    public async Task Groups_leave_the_index_with_their_last_entry_and_a_replaced_entry_stays_in_its_group()
+    public void Invalidate_drops_only_the_named_keys_and_refuses_a_value_read_before_it()
     {
         using var l1 = Cache();
-        for (var i = 0; i < 1000; i++) l1.Set($"{{category:{i}}}:p1", "page", absent: false, l1.Epoch, group: $"category:{i}");
-        Assert.Equal(1000, l1.GroupCount);
-        for (var i = 0; i < 1000; i++) l1.Remove($"{{category:{i}}}:p1");
-        for (var i = 0; i < 200 && l1.GroupCount > 0; i++) await Task.Delay(10, TestContext.Current.CancellationToken); // eviction callbacks run on the pool
-        Assert.Equal(0, l1.GroupCount);
+        l1.Set("{product:1}", "p1", absent: false, l1.Epoch);
+        l1.Set("{product:2}", "p2", absent: false, l1.Epoch);
+        var readBefore = l1.Epoch; // a load that read the database before the write
 
-        // A newer entry under the same key replaces the old one; the old one's eviction must not drop the new membership.
-        l1.Set("{category:7}:p1", "v1", absent: false, l1.Epoch, group: "category:7");
-        l1.Set("{category:7}:p1", "v2", absent: false, l1.Epoch, group: "category:7");
-        await Task.Delay(100, TestContext.Current.CancellationToken);
-        Assert.Equal(1, l1.GroupCount);
-        l1.Invalidate([], ["category:7"]);
-        Assert.False(l1.TryGet("{category:7}:p1", out _));
+        l1.Invalidate(["{product:1}"]);
+
+        Assert.False(l1.TryGet("{product:1}", out _));
+        Assert.True(l1.TryGet("{product:2}", out var other));
+        Assert.Equal("p2", other);
+        Assert.Equal(1, l1.Count);
+        l1.Set("{product:1}", "old p1", absent: false, readBefore); // finishes after the invalidation: refused
+        Assert.False(l1.TryGet("{product:1}", out _));
+        l1.Set("{product:1}", "new p1", absent: false, l1.Epoch);
+        Assert.True(l1.TryGet("{product:1}", out var fresh));
+        Assert.Equal("new p1", fresh);
     }
 
     [Fact]
-    public async Task A_flood_of_random_keys_in_random_groups_stays_within_the_entry_limit_and_leaks_nothing_beside_it()
+    public async Task A_flood_of_random_keys_stays_within_the_entry_limit_and_leaks_nothing_beside_it()
     {
         var options = new CacheOptions(); // production defaults: 10,000 entries, 32 MB
         using var l1 = new L1Cache(Options.Create(options));
@@ -86,8 +88,7 @@ public sealed class L1CacheTests
         {
             for (var i = 0; i < 200_000; i++)
             {
-                var group = $"{{category:{random.Next()}}}:pages";
-                l1.Set($"{{category:{random.Next()}}}:products:p{random.Next(1, 100_000)}:s20", payload, absent: false, l1.Epoch, group, encodedBytes: 300);
+                l1.Set($"{{category:{random.Next()}}}:products:v1:p{random.Next(1, 100_000)}:s20", payload, absent: false, l1.Epoch, encodedBytes: 300);
             }
             GC.Collect();
             GC.WaitForPendingFinalizers();
@@ -102,16 +103,15 @@ public sealed class L1CacheTests
         await SettleAsync(l1);
 
         Assert.InRange(l1.Count, 1, options.L1SizeLimit);
-        Assert.InRange(l1.GroupCount, 1, l1.Count);
-        // 10,000 entries of ~1 KB (key, 200-char value, entry, group membership) at most ~10-20 MB; no growth between floods.
+        // 10,000 entries of ~1 KB (key, 200-char value, entry) at most ~10-20 MB; no growth between floods.
         Assert.InRange(heapAfterFirst - heapBefore, long.MinValue, 40L * 1024 * 1024);
         Assert.InRange(heapAfterSecond - heapAfterFirst, long.MinValue, 8L * 1024 * 1024);
     }
 
-    /// <summary>Compaction and eviction callbacks run on the thread pool: give them a moment to finish.</summary>
+    /// <summary>Compaction runs on the thread pool: give it a moment to finish.</summary>
     private static async Task SettleAsync(L1Cache l1)
     {
-        for (var i = 0; i < 300 && (l1.GroupCount > l1.Count || l1.Count > new CacheOptions().L1SizeLimit); i++)
+        for (var i = 0; i < 300 && l1.Count > new CacheOptions().L1SizeLimit; i++)
             await Task.Delay(10, TestContext.Current.CancellationToken);
     }
 }

@@ -2,7 +2,7 @@
 -- invalidation revoked the lease: the value is older than the database, so it is dropped. A value that carries a
 -- version (bytes 2-20 of the envelope, 0 = none) older than the key's write-through floor ("<key>:ver", same hash
 -- tag, see compare-and-set.lua) is dropped too.
--- KEYS[1] value key, KEYS[2] lock key, KEYS[3] (optional) the group set that lists the key for group invalidation.
+-- KEYS[1] value key, KEYS[2] lock key.
 -- ARGV[1] owner token, ARGV[2] value, ARGV[3] TTL in ms. Returns 1 if stored.
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
 local floor = tonumber(redis.call('GET', KEYS[1] .. ':ver'))
@@ -13,8 +13,4 @@ if floor and version and version > 0 and version < floor then
 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 redis.call('DEL', KEYS[2])
-if KEYS[3] then
-  redis.call('SADD', KEYS[3], KEYS[1])
-  if redis.call('PTTL', KEYS[3]) < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[3], ARGV[3]) end
-end
 return 1
