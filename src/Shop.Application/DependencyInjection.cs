@@ -20,8 +20,9 @@ public static class DependencyInjection
             // requests whose marker its type constraint names:
             //
             //   behaviour                    switched on by                                  why here
-            //   LoggingBehaviour             every request                                   outermost: times and logs everything
-            //   AuthorizationBehaviour       IAdminRequest, IUserScopedRequest (checked)     before any cache: nothing cached reaches a caller who may not see it
+            //   LoggingBehaviour             commands (IBaseCommand)                         outermost: times each write, logs its failure once
+            //   AuthorizationBehaviour       IRestrictedRequest (IAdminRequest,              before any cache: nothing cached reaches a caller who may not see it;
+            //                                IUserScopedRequest; each carries its rule)      public requests (IPublicRequest) do not get it
             //   ValidationBehaviour          a FluentValidation validator for the request    bad input is a 400 before any cache or handler
             //   CachePrefetchBehaviour       ICachePrefetchingQuery                          fills L1 before the composite's inner reads
             //   CacheVersionBehaviour        ICacheVersionedQuery<TSelf>                     puts the current version (e.g. a category's) in the key

@@ -5,30 +5,19 @@ using Shop.Application.Common;
 namespace Shop.Application.Behaviours;
 
 /// <summary>
-/// Runs before validation and before any cache lookup, so a cached entry is never served to a caller
-/// who may not read it. Requests opt in with <see cref="IAdminRequest"/> or <see cref="IUserScopedRequest"/>.
+/// Checks the access rule a request declares (<see cref="IAdminRequest"/>, <see cref="IUserScopedRequest"/>, both
+/// <see cref="IRestrictedRequest"/>) before validation and before any cache lookup, so a cached entry is never served
+/// to a caller who may not read it: 401 without a user, 403 when the rule refuses. Public requests do not satisfy the
+/// type constraint, so Mediator does not put this behaviour in their pipeline at all.
 /// </summary>
 public sealed class AuthorizationBehaviour<TMessage, TResponse>(ICurrentUser currentUser)
     : IPipelineBehavior<TMessage, TResponse>
-    where TMessage : notnull, IMessage
+    where TMessage : notnull, IRestrictedRequest, IMessage
 {
     public ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
-        switch (message)
-        {
-            case IAdminRequest:
-                Demand(currentUser.IsAdmin, "This operation requires the admin role.");
-                break;
-            case IUserScopedRequest scoped:
-                Demand(currentUser.IsAdmin || currentUser.UserId == scoped.UserId, "Users may only access their own data.");
-                break;
-        }
-        return next(message, cancellationToken);
-    }
-
-    private void Demand(bool allowed, string reason)
-    {
         if (!currentUser.IsAuthenticated) throw new UnauthenticatedException();
-        if (!allowed) throw new ForbiddenAccessException(reason);
+        if (!message.Allows(currentUser)) throw new ForbiddenAccessException(message.Denial);
+        return next(message, cancellationToken);
     }
 }

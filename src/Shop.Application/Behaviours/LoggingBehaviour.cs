@@ -4,10 +4,14 @@ using Microsoft.Extensions.Logging;
 
 namespace Shop.Application.Behaviours;
 
-/// <summary>Outermost behaviour: logs each request's name and duration, and failures once.</summary>
+/// <summary>
+/// Outermost behaviour, for commands (writes) only: logs each command's name and duration, and a failure once with its
+/// exception type (a 409 conflict or a 403 is worth a line with the command's name). Reads are left out: they are
+/// many, cheap and logged by ASP.NET Core's request log already, and an L1 hit should not pay for a timer.
+/// </summary>
 public sealed partial class LoggingBehaviour<TMessage, TResponse>(ILogger<LoggingBehaviour<TMessage, TResponse>> logger)
     : IPipelineBehavior<TMessage, TResponse>
-    where TMessage : notnull, IMessage
+    where TMessage : notnull, IBaseCommand
 {
     private static readonly string RequestName = typeof(TMessage).Name;
 

@@ -8,6 +8,8 @@ using Shop.Application.Behaviours;
 using Shop.Application.Caching;
 using Shop.Application.Categories.ListCategoryProducts;
 using Shop.Application.Common;
+using Shop.Application.PageViews;
+using Shop.Application.PageViews.RecordPageView;
 using Shop.Application.Products;
 using Shop.Application.Products.ChangeProductPrice;
 using Shop.Application.Products.GetProduct;
@@ -24,6 +26,10 @@ namespace Shop.UnitTests.Application;
 /// </summary>
 public sealed class PipelineOrderTests
 {
+    private static readonly Type Logging = typeof(LoggingBehaviour<,>);
+    private static readonly Type Authorization = typeof(AuthorizationBehaviour<,>);
+    private static readonly Type Validation = typeof(ValidationBehaviour<,>);
+
     private static readonly Type[] Order =
     [
         typeof(LoggingBehaviour<,>),
@@ -55,17 +61,19 @@ public sealed class PipelineOrderTests
         using var provider = Services();
         using var scope = provider.CreateScope();
 
-        Assert.Equal(Expected(typeof(CacheAsideBehaviour<,>)), Pipeline<GetProductQuery, ProductPageDto>(scope));
-        Assert.Equal(Expected(typeof(CacheAsideBatchBehaviour<,>)), Pipeline<GetProductsQuery, IReadOnlyList<ProductPageDto>>(scope));
-        Assert.Equal(Expected(typeof(CachePrefetchBehaviour<,>)), Pipeline<GetUserOverviewQuery, UserOverviewDto>(scope));
-        Assert.Equal(Expected(typeof(CacheInvalidationBehaviour<,>)), Pipeline<ChangeProductPriceCommand, ProductPageDto>(scope));
-        Assert.Equal(Expected(typeof(WriteThroughBehaviour<,>)), Pipeline<ChangeUserPlanCommand, UserProfileDto>(scope));
-        Assert.Equal([.. Expected(typeof(CacheVersionBehaviour<,>)), typeof(CacheAsideBehaviour<,>)],
+        // Public reads: no logging (commands only), no authorization (no access rule declared).
+        Assert.Equal([Validation, typeof(CacheAsideBehaviour<,>)], Pipeline<GetProductQuery, ProductPageDto>(scope));
+        Assert.Equal([Validation, typeof(CacheAsideBatchBehaviour<,>)], Pipeline<GetProductsQuery, IReadOnlyList<ProductPageDto>>(scope));
+        Assert.Equal([Validation, typeof(CacheVersionBehaviour<,>), typeof(CacheAsideBehaviour<,>)],
             Pipeline<ListCategoryProductsQuery, PagedList<ProductSummaryDto>>(scope));
+        // A user-scoped read: authorized before validation and the cache.
+        Assert.Equal([Authorization, Validation, typeof(CachePrefetchBehaviour<,>)], Pipeline<GetUserOverviewQuery, UserOverviewDto>(scope));
+        // Admin commands: logged, authorized, validated, then the write's cache behaviour.
+        Assert.Equal([Logging, Authorization, Validation, typeof(CacheInvalidationBehaviour<,>)], Pipeline<ChangeProductPriceCommand, ProductPageDto>(scope));
+        Assert.Equal([Logging, Authorization, Validation, typeof(WriteThroughBehaviour<,>)], Pipeline<ChangeUserPlanCommand, UserProfileDto>(scope));
+        // A public command: logged and validated, no authorization.
+        Assert.Equal([Logging, Validation], Pipeline<RecordPageViewCommand, PageViewsDto>(scope));
     }
-
-    private static Type[] Expected(Type cacheBehaviour) =>
-        [typeof(LoggingBehaviour<,>), typeof(AuthorizationBehaviour<,>), typeof(ValidationBehaviour<,>), cacheBehaviour];
 
     private static Type[] Pipeline<TMessage, TResponse>(IServiceScope scope)
         where TMessage : IMessage =>
