@@ -62,9 +62,11 @@ namespace Shop.Benchmarks
                 Check("Shop L1Cache.TryGet hit", l1.ShopL1TryGet() is ProductPageDto);
                 Check("Shop GetOrLoadAsync hits", l1.ShopGetOrLoadPrebuiltKey() is { Id: CacheRig.ProductId } && l1.ShopGetOrLoadKeyPerCall() is not null);
                 Check("Shop CacheAsideBehaviour hits L1", l1.ShopCacheAsideBehaviour() is not null && l1.Rig.Trace.Outcome == CacheOutcome.L1);
+                var metrics = l1.Rig.ShopServices.GetRequiredService<Shop.Infrastructure.Observability.ShopMetrics>();
+                var lookupKey = Shop.Application.Caching.CacheKeys.Product(CacheRig.ProductId); // built outside the measured call
                 Console.WriteLine($"  bytes per call: L1Cache.TryGet {Allocated(() => l1.ShopL1TryGet())}, GetOrLoadAsync (key ready) {Allocated(() => l1.ShopGetOrLoadPrebuiltKey())}, "
                     + $"(key per call) {Allocated(() => l1.ShopGetOrLoadKeyPerCall())}, CacheAsideBehaviour {Allocated(() => l1.ShopCacheAsideBehaviour())}, "
-                    + $"metrics.Lookup {Allocated(() => { l1.Rig.ShopServices.GetRequiredService<Shop.Infrastructure.Observability.ShopMetrics>().Lookup("l1", "hit", "product"); return null; })}");
+                    + $"metrics.Lookup {Allocated(() => { metrics.Lookup(lookupKey, false, CacheOutcome.L1); return null; })}");
                 Check("FusionCache hit", await l1.FusionGetOrSet() is { Id: CacheRig.ProductId });
                 Check("HybridCache hits", await l1.HybridGetOrCreate() is { Id: CacheRig.ProductId } && await l1.HybridGetOrCreateImmutable() is not null);
             }

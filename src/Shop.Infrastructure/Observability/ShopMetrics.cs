@@ -1,4 +1,6 @@
 using System.Diagnostics.Metrics;
+using Shop.Application.Abstractions;
+using Shop.Application.Caching;
 
 namespace Shop.Infrastructure.Observability;
 
@@ -46,8 +48,12 @@ public sealed class ShopMetrics : IDisposable
 
     public Meter Meter => _meter;
 
-    public void Lookup(string level, string result, string entryType) =>
-        _lookups.Add(1, new("level", level), new("result", result), new("entry_type", entryType));
+    /// <summary>One cached read, by where it was answered (level), what it found (result) and the key's entry type.</summary>
+    public void Lookup(CacheKey key, bool absent, CacheOutcome outcome) =>
+        _lookups.Add(1,
+            new("level", outcome switch { CacheOutcome.L1 => "l1", CacheOutcome.L2 => "l2", CacheOutcome.Stale => "stale", _ => "db" }),
+            new("result", outcome == CacheOutcome.Miss ? "miss" : absent ? "negative_hit" : "hit"),
+            new("entry_type", key.EntryType));
 
     public void Loaded(string entryType, double milliseconds) => _loadDuration.Record(milliseconds, new KeyValuePair<string, object?>("entry_type", entryType));
 
