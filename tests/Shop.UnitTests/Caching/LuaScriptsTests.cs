@@ -7,7 +7,7 @@ public sealed class LuaScriptsTests
     [Theory]
     [InlineData("Caching.get-or-lock.lua", "'NX'")]
     [InlineData("Caching.release-lock.lua", "'DEL'")]
-    [InlineData("Caching.set-if-lease-held.lua", "'SADD'")]
+    [InlineData("Caching.set-if-lease-held.lua", "':ver'")]
     [InlineData("Caching.compare-and-set.lua", "string.sub")]
     [InlineData("Caching.move-version.lua", "math.max")]
     [InlineData("PageViews.record.lua", "HINCRBY")]
