@@ -156,6 +156,7 @@ public sealed class CacheAside(
         if (step.Fresh is { } fresh)
         {
             l1.Set(key.Value, fresh.Value, fresh.Value is null, epoch);
+            copies.Keep(key, fresh.Value, fresh.LoadedAt); // this instance's fail-safe copy, as on every other path
             return new Loaded<T>(fresh.Value, CacheOutcome.L2);
         }
 

@@ -15,8 +15,8 @@ namespace Shop.Infrastructure.Caching;
 /// stored after it. While <see cref="Degraded"/> (this instance cannot receive invalidations: its subscription is down
 /// or Redis is unreachable) L1 keeps serving, but only entries stored less than <c>Cache:DegradedL1Ttl</c> ago, and new
 /// entries live at most that long; so a write on another instance is seen here within DegradedL1Ttl of this instance
-/// noticing the outage. When the subscription is back, L1 is cleared (messages may have been missed), and for
-/// DegradedL1Ttl more <see cref="TrustsRedisEntry"/> refuses Redis entries loaded before that moment.</para>
+/// noticing the outage. When the subscription is back, L1 is cleared (messages may have been missed). Meanwhile, and for
+/// DegradedL1Ttl more, <see cref="TrustsRedisEntry"/> refuses Redis entries loaded before the outage (or the recovery).</para>
 /// </summary>
 public sealed class L1Cache : IDisposable
 {
@@ -28,6 +28,7 @@ public sealed class L1Cache : IDisposable
     private readonly long _degradedTtlTicks;
     private long _epoch;
     private volatile int _degradedReasons;
+    private long _degradedSinceTicks = long.MinValue; // UTC ticks of the last change from normal to degraded
     private long _recoveredAtTicks = long.MinValue; // UTC ticks of the last return to normal after an outage
     private int _everNormal; // 1 once L1 left the degraded mode it starts in (the start is no outage)
 
@@ -86,13 +87,16 @@ public sealed class L1Cache : IDisposable
     public bool Contains(string key) => TryGet(key, out _);
 
     /// <summary>
-    /// Whether a Redis entry loaded at <paramref name="loadedAt"/> may be served as fresh. Not for Cache:DegradedL1Ttl
-    /// after L1 left degraded mode when it was loaded before that: a write another instance made during the outage
-    /// deleted nothing in Redis, and its queued invalidation (<see cref="InvalidationRetries"/>) lands only once that
-    /// instance reaches Redis again. Such an entry is reloaded (and still serves as a fail-safe copy).
+    /// Whether a Redis entry loaded at <paramref name="loadedAt"/> may be served as fresh. Not if it was loaded before
+    /// the outage L1 is degraded for, nor, for Cache:DegradedL1Ttl after L1 left degraded mode, if it was loaded before
+    /// that: a write another instance made during the outage may have deleted nothing in Redis, and its queued
+    /// invalidation (<see cref="InvalidationRetries"/>) lands only once that instance reaches Redis again. Such an
+    /// entry is reloaded (and still serves as a fail-safe copy). Always true before the first subscription at start.
     /// </summary>
     public bool TrustsRedisEntry(DateTimeOffset loadedAt)
     {
+        if (Volatile.Read(ref _everNormal) == 0) return true;
+        if (_degradedReasons != 0) return loadedAt.UtcTicks >= Interlocked.Read(ref _degradedSinceTicks);
         var recoveredAt = Interlocked.Read(ref _recoveredAtTicks);
         if (recoveredAt == long.MinValue || loadedAt.UtcTicks >= recoveredAt) return true;
         return _clock.GetUtcNow().UtcTicks - recoveredAt >= _options.DegradedL1Ttl.Ticks;
@@ -140,6 +144,8 @@ public sealed class L1Cache : IDisposable
     /// <returns>True if L1 was not degraded before.</returns>
     public bool EnterDegraded(DegradedReason reason)
     {
+        // Before anyone sees L1 degraded: Redis entries loaded before this moment are refused while it lasts.
+        if (_degradedReasons == 0) Interlocked.Exchange(ref _degradedSinceTicks, _clock.GetUtcNow().UtcTicks);
         int before, after;
         do
         {

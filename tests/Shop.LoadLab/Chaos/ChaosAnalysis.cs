@@ -57,8 +57,13 @@ public sealed class ScenarioResult
     public long OlderReads { get; set; }
     public double OlderMaxLagMs { get; set; }
     public long StaleOlder { get; set; }
+    public Dictionary<string, long> OlderByAnswer { get; set; } = [];
+    public List<string> OlderSamples { get; set; } = [];
     public double StaleOlderMaxLagMs { get; set; }
     public StatusCounts PreviouslyCachedDuringFault { get; set; } = StatusCounts.Of([]);
+    public List<string> PreviouslyCachedMissed { get; set; } = [];
+    public string? Reads503Latency { get; set; }
+    public double? ReadsBeforeP99Ms { get; set; }
     public long Reads503DuringFault { get; set; }
     public long Reads503WithoutRetryAfter { get; set; }
     public double? Reads503P99Ms { get; set; }
@@ -116,11 +121,19 @@ public static class ChaosAnalysis
         r.StaleMaxAgeS = ages.Count == 0 ? null : ages.Max();
 
         var cachedBefore = events.Where(e => e.Kind == 'r' && e.DoneMs < startMs && e.Status is >= 200 and < 300).Select(e => e.Product).ToHashSet();
-        r.PreviouslyCachedDuringFault = StatusCounts.Of(events.Where(e => e.Kind == 'r' && e.SentMs >= startMs && e.SentMs < endMs && cachedBefore.Contains(e.Product)));
+        var previouslyCached = events.Where(e => e.Kind == 'r' && e.SentMs >= startMs && e.SentMs < endMs && cachedBefore.Contains(e.Product)).ToList();
+        r.PreviouslyCachedDuringFault = StatusCounts.Of(previouslyCached);
+        foreach (var e in previouslyCached.Where(e => e.Status is < 200 or >= 300).Take(10))
+            r.PreviouslyCachedMissed.Add($"product {e.Product} on {(e.Target == 0 ? "A" : "B")}, sent at {e.SentMs / 1000:F1} s: {Describe(e.Status)} after {e.DoneMs - e.SentMs:F0} ms");
         var unavailable = events.Where(e => e.Kind == 'r' && e.Status == 503 && e.SentMs >= startMs && e.SentMs < endMs).ToList();
         r.Reads503DuringFault = unavailable.Count;
         r.Reads503WithoutRetryAfter = unavailable.Count(e => !e.RetryAfter);
         r.Reads503P99Ms = unavailable.Count == 0 ? null : Percentile(unavailable.Select(e => e.DoneMs - e.SentMs), 0.99);
+        if (unavailable.Count > 0)
+        {
+            var times = unavailable.Select(e => e.DoneMs - e.SentMs).ToList();
+            r.Reads503Latency = $"p50 {Percentile(times, 0.5):F0} ms, p90 {Percentile(times, 0.9):F0} ms, p99 {Percentile(times, 0.99):F0} ms, max {times.Max():F0} ms";
+        }
 
         // Older reads: acknowledged writes per product, in acknowledgement order.
         var acks = events.Where(e => e.Kind == 'w' && e.Status is >= 200 and < 300)
@@ -142,6 +155,9 @@ public static class ChaosAnalysis
             }
             r.OlderReads++;
             r.OlderMaxLagMs = Math.Max(r.OlderMaxLagMs, read.SentMs - replacedAt);
+            var answer = $"{(read.Target == 0 ? "A" : "B")} {read.Cache ?? "?"}";
+            r.OlderByAnswer[answer] = r.OlderByAnswer.GetValueOrDefault(answer) + 1;
+            if (r.OlderSamples.Count < 20) r.OlderSamples.Add($"read of {read.Product} sent at {read.SentMs:F0} ms on {answer}: lag {read.SentMs - replacedAt:F0} ms");
         }
 
         // Recovery.
@@ -162,6 +178,13 @@ public static class ChaosAnalysis
         }
         r.Timeline = [.. Enumerable.Range(0, seconds).Select(s => new SecondBucket(s, sent[s], failed[s], staleBySecond[s]))];
     }
+
+    private static string Describe(int status) => status switch
+    {
+        ChaosTraffic.ConnectionError => "connection error",
+        ChaosTraffic.TimedOut => "no answer (timeout)",
+        _ => status.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     /// <summary>The nearest-rank percentile (p in 0..1) of the values.</summary>
     public static double Percentile(IEnumerable<double> values, double p)

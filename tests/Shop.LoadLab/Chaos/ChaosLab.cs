@@ -115,7 +115,9 @@ public sealed class ChaosLab(LabOptions options)
             await using var db = NpgsqlDataSource.Create(options.Postgres);
             var viewsBefore = await ViewTotalsAsync(db);
             var load0 = LoadAverage();
-            await using var traffic = new ChaosTraffic([.. apis.Select(a => a.BaseUrl)], _zipf, token, TimeSpan.FromSeconds(5));
+            await using var maxPrice = db.CreateCommand("SELECT COALESCE(max(price), 0) FROM products");
+            var highest = Convert.ToDecimal(await maxPrice.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+            await using var traffic = new ChaosTraffic([.. apis.Select(a => a.BaseUrl)], _zipf, token, TimeSpan.FromSeconds(5), highest);
             traffic.Start(ReadRate, ViewRate, WriteRate);
             await Task.Delay(TimeSpan.FromSeconds(Before));
             result.FaultStartS = traffic.NowMs / 1000;
@@ -129,6 +131,19 @@ public sealed class ChaosLab(LabOptions options)
             result.EndS = traffic.NowMs / 1000;
             result.Shed = traffic.Shed;
             ChaosAnalysis.Analyse(result, events, RecoveryWindow);
+            // Every request of the scenario, for questions the table does not answer.
+            await File.WriteAllTextAsync(Path.Combine(options.Out, $"events-{scenario}.json"), JsonSerializer.Serialize(events.OrderBy(e => e.SentMs)));
+            var okBefore = events.Where(e => e.Kind == 'r' && e.Status is >= 200 and < 300 && e.SentMs < result.FaultStartS * 1000).Select(e => e.DoneMs - e.SentMs).ToList();
+            if (okBefore.Count > 0)
+            {
+                result.ReadsBeforeP99Ms = ChaosAnalysis.Percentile(okBefore, 0.99);
+                result.Notes.Add($"reads answered 2xx before the fault, for comparison: p50 {ChaosAnalysis.Percentile(okBefore, 0.5):F0} ms, p99 {result.ReadsBeforeP99Ms:F0} ms, max {okBefore.Max():F0} ms.");
+            }
+            if (result.Reads503Latency is { } latency) result.Notes.Add($"503s answered to reads during the fault: {latency}.");
+            if (result.PreviouslyCachedMissed.Count > 0)
+                result.Notes.Add("previously cached reads not answered during the fault (first 10): " + string.Join("; ", result.PreviouslyCachedMissed) + ".");
+            if (result.OlderSamples.Count > 0)
+                result.Notes.Add($"older reads by instance and X-Cache: {string.Join(", ", result.OlderByAnswer.Select(kv => $"{kv.Key} {kv.Value}"))}; first: {string.Join("; ", result.OlderSamples.Take(5))}.");
 
             // Final flush: wait while batches are in flight in Redis (a killed flusher's are taken over once its lease,
             // PageViews:LeaseTtl = 15 s, expires), then stop the instances gracefully: each flushes what is pending.
@@ -346,7 +361,7 @@ public sealed class ChaosLab(LabOptions options)
         var a = r.All;
         Console.WriteLine($"   requests {a.Requests}: 2xx {a.Ok}, 4xx {a.ClientErrors}, 5xx {a.ServerErrors} (500: {a.Status500}, 503: {a.Status503}), errors {a.Errors}, timeouts {a.Timeouts}, shed {r.Shed}");
         Console.WriteLine($"   during the fault: reads {r.ReadsDuringFault.Ok}/{r.ReadsDuringFault.Requests} ok, previously cached {r.PreviouslyCachedDuringFault.Ok}/{r.PreviouslyCachedDuringFault.Requests}; 503s {r.Reads503DuringFault} (p99 {r.Reads503P99Ms:F0} ms, {r.Reads503WithoutRetryAfter} without Retry-After); STALE {r.Stale} (max age {(r.StaleMaxAgeS is { } s ? $"{s:F1} s" : "n/a")})");
-        Console.WriteLine($"   older reads {r.OlderReads}/{r.ReadsChecked} (max lag {r.OlderMaxLagMs:F0} ms); STALE older than a write {r.StaleOlder} (max lag {r.StaleOlderMaxLagMs:F0} ms)");
+        Console.WriteLine($"   older reads {r.OlderReads}/{r.ReadsChecked} (max lag {r.OlderMaxLagMs:F0} ms; by instance and X-Cache: {string.Join(", ", r.OlderByAnswer.Select(kv => $"{kv.Key} {kv.Value}"))}); STALE older than a write {r.StaleOlder} (max lag {r.StaleOlderMaxLagMs:F0} ms)");
         Console.WriteLine($"   views 202 {r.ViewsAcknowledged}, counted {r.ViewsCounted} (lost {r.ViewsLost}, extra {r.ViewsExtra}, unacknowledged attempts {r.ViewsUnacknowledged}); flush wait {r.FlushWaitS:F1} s");
         Console.WriteLine($"   recovery {(r.Recovered ? $"{r.RecoveryS:F1} s" : "not recovered")} after the fault ended");
     }

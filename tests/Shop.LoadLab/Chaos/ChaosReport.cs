@@ -52,7 +52,10 @@ public sealed class ChaosRun
         {
             var missed = r.PreviouslyCachedDuringFault.Requests - r.PreviouslyCachedDuringFault.Ok;
             if (missed > 0) v.Add($"{missed} of {r.PreviouslyCachedDuringFault.Requests} reads of previously cached products not answered during the outage");
-            if (r.Reads503P99Ms > ChaosSettings.Max503P99Ms) v.Add($"503s answered in {r.Reads503P99Ms:F0} ms (p99) > {ChaosSettings.Max503P99Ms:F0} ms");
+            // Well under a second; on a machine so loaded that ordinary reads before the fault were slower than that (p99),
+            // no slower than those.
+            var limit = Math.Max(ChaosSettings.Max503P99Ms, r.ReadsBeforeP99Ms ?? 0);
+            if (r.Reads503P99Ms > limit) v.Add($"503s answered in {r.Reads503P99Ms:F0} ms (p99) > {limit:F0} ms");
         }
         return v;
     }
@@ -224,7 +227,8 @@ public static class ChaosReport
           when the client reconnects (it retries every 0.5 s), so after a Redis restart recovery takes about a reconnect.
         - **`--assert` rules**: no answer 500; views acknowledged = views counted; recovered, within {F(s.RecoveryBoundS)} s;
           no read (not STALE) older than an acknowledged write by more than {F(s.OlderBoundS)} s; every 503 with `Retry-After`;
-          pg: every previously cached product answered (fresh or STALE) and 503s in under {F0(ChaosSettings.Max503P99Ms)} ms (p99).
+          pg: every previously cached product answered (fresh or STALE) and 503s in under {F0(ChaosSettings.Max503P99Ms)} ms (p99; on a
+          machine so busy that the reads answered 2xx before the fault had a slower p99, no slower than those: see the notes).
           503 with `Retry-After` is the intended answer when no fresh or stale value exists, so 503s are reported, not refused.
         """;
 

@@ -40,10 +40,15 @@ public sealed class ChaosTraffic : IAsyncDisposable
     private readonly long _start = Stopwatch.GetTimestamp();
     private readonly List<Task> _loops = [];
     private long _shed;
-    private static long s_priceCents = 1_000_000; // 10,000.00; only ever increases within a lab run
+    private static long s_priceCents = 1_000_000; // 10,000.00 or above the highest price in the database; only ever increases
 
-    public ChaosTraffic(IReadOnlyList<string> targets, Zipf zipf, string token, TimeSpan timeout)
+    // minimumPrice: the highest price already in the database (earlier runs raised some); every price this traffic
+    // sets is above it, so a lower price read back is always an older version.
+    public ChaosTraffic(IReadOnlyList<string> targets, Zipf zipf, string token, TimeSpan timeout, decimal minimumPrice = 0)
     {
+        var floor = (long)(minimumPrice * 100) + 100;
+        long current;
+        while ((current = Interlocked.Read(ref s_priceCents)) < floor) Interlocked.CompareExchange(ref s_priceCents, floor, current);
         _targets = [.. targets];
         _clients = [.. targets.Select(t => new HttpClient(new SocketsHttpHandler
         {

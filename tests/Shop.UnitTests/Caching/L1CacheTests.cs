@@ -130,10 +130,14 @@ public sealed class L1CacheTests
         l1.EnterDegraded(L1Cache.DegradedReason.SubscriptionDown);
         l1.EnterDegraded(L1Cache.DegradedReason.RedisUnreachable);
         _clock.Advance(TimeSpan.FromSeconds(30));
-        Assert.True(l1.TrustsRedisEntry(loadedBeforeOutage)); // during the outage Redis is not read anyway
-        Assert.False(l1.LeaveDegraded(L1Cache.DegradedReason.SubscriptionDown));
-        Assert.True(l1.TrustsRedisEntry(loadedBeforeOutage)); // still degraded: no recovery yet
-        Assert.True(l1.LeaveDegraded(L1Cache.DegradedReason.RedisUnreachable));
+        var loadedDuringOutage = _clock.GetUtcNow(); // by an instance that could reach Redis
+        Assert.False(l1.TrustsRedisEntry(loadedBeforeOutage)); // degraded: a write's delete may not have reached Redis
+        Assert.True(l1.TrustsRedisEntry(loadedDuringOutage));
+        Assert.False(l1.LeaveDegraded(L1Cache.DegradedReason.RedisUnreachable)); // breaker closed, subscription still down
+        Assert.False(l1.TrustsRedisEntry(loadedBeforeOutage)); // still degraded
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(l1.LeaveDegraded(L1Cache.DegradedReason.SubscriptionDown));
+        Assert.False(l1.TrustsRedisEntry(loadedDuringOutage)); // loaded before the recovery
 
         Assert.False(l1.TrustsRedisEntry(loadedBeforeOutage)); // a write during the outage may not have reached Redis
         var loadedAfter = _clock.GetUtcNow();
