@@ -6,7 +6,7 @@
 #                                 one part; e.g. `scripts/bench.sh --only lab -- --scenarios stampede,batch`
 #
 #   1. PostgreSQL (scripts/services.sh start) and a Redis server of its own on 127.0.0.1:$SHOP_BENCH_REDIS_PORT
-#      (default 56390; FLUSHALLed and reconfigured by the lab, so it must not be the shared one), stopped at the end
+#      (default 16390; FLUSHALLed and reconfigured by the lab, so it must not be the shared one), stopped at the end
 #   2. database $SHOP_BENCH_DB (default shop_bench) dropped and created again: the lab's first API start migrates
 #      it and loads the large seed (100,000 products, 1,000,000 reviews, 10,000 users) with binary COPY
 #   3. Release build of Shop.Api, the benchmarks and the load lab
@@ -33,7 +33,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-REDIS_PORT=${SHOP_BENCH_REDIS_PORT:-56390}
+REDIS_PORT=${SHOP_BENCH_REDIS_PORT:-16390}
 BENCH_DB=${SHOP_BENCH_DB:-shop_bench}
 RESULTS=$ROOT/benchmarks/results
 REDIS_DIR=$ROOT/.data/redis-bench
@@ -87,7 +87,7 @@ fi
 if want lab; then
   step "Database $BENCH_DB: recreated (the lab's first API start loads the large seed)"
   pg_cs=$(sed -E "s/(^|;)Database=[^;]*/\1Database=$BENCH_DB/I" <<<"$ConnectionStrings__Postgres")
-  PGPASSWORD=shop PGOPTIONS="-c client_min_messages=warning" psql -h 127.0.0.1 -p "${SHOP_PG_PORT:-55432}" -U shop -d postgres -q \
+  PGPASSWORD=shop PGOPTIONS="-c client_min_messages=warning" psql -h 127.0.0.1 -p "${SHOP_PG_PORT:-15432}" -U shop -d postgres -q \
     -c "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)" -c "CREATE DATABASE $BENCH_DB"
 
   step "Load lab"

@@ -26,7 +26,7 @@ public sealed record ImmutableProductPage(ProductPageDto Page);
 /// <summary>
 /// Shop's cache, FusionCache and HybridCache configured alike: an in-process level with Shop's L1 lifetime (30 s) over
 /// the same Redis with Shop's product lifetime (10 min), System.Text.Json to bytes, each under its own key prefix.
-/// Redis: SHOP_BENCH_REDIS (a StackExchange.Redis configuration string), default 127.0.0.1:56379.
+/// Redis: SHOP_BENCH_REDIS (a StackExchange.Redis configuration string), default 127.0.0.1:16379.
 /// </summary>
 public sealed class CacheRig : IAsyncDisposable
 {
@@ -40,7 +40,7 @@ public sealed class CacheRig : IAsyncDisposable
     private readonly RedisCache _fusionRedis;
 
     public static string RedisConfiguration =>
-        Environment.GetEnvironmentVariable("SHOP_BENCH_REDIS") is { Length: > 0 } r ? r : "127.0.0.1:56379";
+        Environment.GetEnvironmentVariable("SHOP_BENCH_REDIS") is { Length: > 0 } r ? r : "127.0.0.1:16379";
 
     public CacheRig(bool l1Enabled)
     {

@@ -15,8 +15,8 @@ public sealed class LabOptions
 
         run options (defaults in brackets):
           --api-dll PATH        Shop.Api.dll to start [src/Shop.Api/bin/Release/net10.0/Shop.Api.dll]
-          --pg CONNSTRING       the benchmark database (seeded with the large seed on first start) [Database=shop_bench on 127.0.0.1:55432]
-          --redis HOST:PORT     a Redis server of the lab's own: it is FLUSHALLed and reconfigured [127.0.0.1:56390]
+          --pg CONNSTRING       the benchmark database (seeded with the large seed on first start) [Database=shop_bench on 127.0.0.1:15432]
+          --redis HOST:PORT     a Redis server of the lab's own: it is FLUSHALLed and reconfigured [127.0.0.1:16390]
           --scenarios LIST      throughput,batch,stampede,views,invalidation,sweep,serializers [all]
           --quick               shorter runs (about 4 minutes in all)
           --duration S          measured seconds per load run [10; quick 4]
@@ -45,8 +45,8 @@ public sealed class LabOptions
 
     public string Command { get; private set; } = "run";
     public string ApiDll { get; private set; } = "src/Shop.Api/bin/Release/net10.0/Shop.Api.dll";
-    public string Postgres { get; private set; } = "Host=127.0.0.1;Port=55432;Database=shop_bench;Username=shop;Password=shop";
-    public string Redis { get; private set; } = "127.0.0.1:56390";
+    public string Postgres { get; private set; } = "Host=127.0.0.1;Port=15432;Database=shop_bench;Username=shop;Password=shop";
+    public string Redis { get; private set; } = "127.0.0.1:16390";
     public string? Target { get; private set; }
     public HashSet<string> Scenarios { get; private set; } = new(StringComparer.OrdinalIgnoreCase)
         { "throughput", "batch", "stampede", "views", "invalidation", "sweep", "serializers" };

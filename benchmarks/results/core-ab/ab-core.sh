@@ -5,14 +5,14 @@
 #   benchmarks/results/core-ab/ab-core.sh [BASE]      about 12 min on 2 cores (ROUNDS=3 rounds by default)
 # Benchmarks: L1HitBenchmarks' floor (MemoryCache.TryGetValue) and Shop's four L1-hit rows, RedisHitBenchmarks' floor
 # (StackExchange.Redis GET + decode) and Shop's Redis hit. FusionCache and HybridCache rows are left out: their code
-# does not change between the two sides. Needs a Redis of its own on 127.0.0.1:$SHOP_BENCH_REDIS_PORT (default 56390;
+# does not change between the two sides. Needs a Redis of its own on 127.0.0.1:$SHOP_BENCH_REDIS_PORT (default 16390;
 # started here if none answers, stopped at the end). Writes round-side reports (*.md) beside this script.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 ROOT=$PWD
 OUT=$ROOT/benchmarks/results/core-ab
 BASE=${1:-b865a83}
-PORT=${SHOP_BENCH_REDIS_PORT:-56390}
+PORT=${SHOP_BENCH_REDIS_PORT:-16390}
 WORK=$(mktemp -d)
 started_redis=0
 cleanup() {

@@ -5,8 +5,8 @@ cpu() { awk '{print $14+$15}' /proc/$1/stat; }
 run_variant() {
   local name=$1 dir=$2 port=$3
   (cd $dir && ASPNETCORE_ENVIRONMENT=Production Auth__Authority=https://127.0.0.1:1 Logging__LogLevel__Default=Warning \
-    ConnectionStrings__Postgres="Host=127.0.0.1;Port=55432;Database=shop_bench;Username=shop;Password=shop" \
-    ConnectionStrings__Redis="127.0.0.1:56390,allowAdmin=true" Cache__KeyPrefix=bab$name \
+    ConnectionStrings__Postgres="Host=127.0.0.1;Port=15432;Database=shop_bench;Username=shop;Password=shop" \
+    ConnectionStrings__Redis="127.0.0.1:16390,allowAdmin=true" Cache__KeyPrefix=bab$name \
     exec dotnet Shop.Api.dll --urls http://127.0.0.1:$port > /tmp/ab-$name.log 2>&1) &
   local pid=$!
   for i in $(seq 120); do curl -sf http://127.0.0.1:$port/health/live >/dev/null && break; sleep 0.5; done
