@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
@@ -25,7 +24,7 @@ public sealed class CacheEventViewBrowserTests(ShopApp app) : IClassFixture<Shop
     {
         Assert.SkipUnless(File.Exists(Chromium) && File.Exists(ChromeDriver),
             "needs Debian's chromium and chromium-driver (scripts/test.sh installs them)");
-        var port = FreePort();
+        var port = FreePort.Next();
         await using var instance = new ShopApiFactory(app.Postgres, app.Services.Redis, app.KeyPrefix,
             settings: new Dictionary<string, string?> { ["urls"] = $"http://127.0.0.1:{port}" });
         instance.UseKestrel();
@@ -91,12 +90,4 @@ public sealed class CacheEventViewBrowserTests(ShopApp app) : IClassFixture<Shop
         }
     }
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }

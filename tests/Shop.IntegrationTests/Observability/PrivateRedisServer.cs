@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using Shop.IntegrationTests.Infrastructure;
 using StackExchange.Redis;
 
 namespace Shop.IntegrationTests.Observability;
@@ -44,7 +43,7 @@ public sealed class PrivateRedisServer : IAsyncDisposable
         if (binary is null)
             Assert.Skip("redis-server is not on PATH: this test needs a private Redis (run it through scripts/test.sh, which installs redis-server).");
 
-        var port = FreePort();
+        var port = FreePort.Next();
         var dir = Directory.CreateTempSubdirectory("shop-redis-").FullName;
         var start = new ProcessStartInfo(binary)
         {
@@ -83,14 +82,6 @@ public sealed class PrivateRedisServer : IAsyncDisposable
     public async Task<long> InfoLongAsync(string field) =>
         long.Parse((await InfoAsync())[field], System.Globalization.CultureInfo.InvariantCulture);
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     public async ValueTask DisposeAsync()
     {

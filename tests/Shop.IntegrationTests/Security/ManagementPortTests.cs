@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Shop.IntegrationTests.Infrastructure;
 
 namespace Shop.IntegrationTests.Security;
@@ -10,19 +9,11 @@ namespace Shop.IntegrationTests.Security;
 /// </summary>
 public sealed class ManagementPortTests(ShopApp app) : IClassFixture<ShopApp>
 {
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     [Fact]
     public async Task Metrics_answer_on_the_management_port_only()
     {
-        int api = FreePort(), management = FreePort();
+        int api = FreePort.Next(), management = FreePort.Next();
         await using var instance = new ShopApiFactory(app.Postgres, app.Services.Redis, app.KeyPrefix, settings: new Dictionary<string, string?>
         {
             ["urls"] = $"http://127.0.0.1:{api};http://127.0.0.1:{management}",

@@ -15,6 +15,7 @@ public sealed class ChangeProductPriceCommandHandler(IShopDbContext db, TimeProv
         product.ChangePrice(command.Price, clock.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken); // the Version token turns a lost update into ConflictException
 
-        return await ProductPages.Where(db, p => p.Id == command.ProductId).FirstAsync(cancellationToken);
+        return await ProductPages.ByIdAsync(db, command.ProductId, cancellationToken)
+            ?? throw new NotFoundException("Product", command.ProductId); // deleted between the commit and this read
     }
 }

@@ -1,5 +1,4 @@
 using Mediator;
-using Microsoft.EntityFrameworkCore;
 using Shop.Application.Abstractions;
 
 namespace Shop.Application.Products.GetProducts;
@@ -9,8 +8,9 @@ public sealed class GetProductsQueryHandler(IShopDbContext db) : IQueryHandler<G
     public async ValueTask<IReadOnlyList<ProductPageDto>> Handle(GetProductsQuery query, CancellationToken cancellationToken)
     {
         var ids = query.Ids.ToArray();
-        var found = await ProductPages.Where(db, p => ids.Contains(p.Id))
-            .ToDictionaryAsync(p => p.Id, cancellationToken);
+        var found = new Dictionary<int, ProductPageDto>(ids.Length);
+        await foreach (var page in ProductPages.ByIds(db, ids).WithCancellation(cancellationToken))
+            found[page.Id] = page;
         return [.. ids.Where(found.ContainsKey).Select(id => found[id])];
     }
 }
