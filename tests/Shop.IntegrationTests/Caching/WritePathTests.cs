@@ -44,7 +44,9 @@ public sealed class WritePathTests(ShopApp app, ITestOutputHelper output) : ICla
         }
 
         var sorted = lags.OrderBy(l => l).ToArray();
-        Assert.Equal(1000, sorted.Length);
+        // Every change reached B (the loop above). Delivery is at least once: a publish that timed out on the client
+        // after Redis had sent it is retried, so a loaded machine can see a few more messages than changes.
+        Assert.InRange(sorted.Length, 1000, 1010);
         var report = $"pub/sub L1 invalidation lag over {sorted.Length} changes: p50 {Ms(sorted, 0.50):F3} ms, p99 {Ms(sorted, 0.99):F3} ms, max {sorted[^1].TotalMilliseconds:F3} ms";
         output.WriteLine(report);
         TestResults.Write("invalidation-propagation.txt", report);
