@@ -27,7 +27,8 @@ public sealed class L1BoundsTests(ShopApp app, ITestOutputHelper output) : IClas
         var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         var watch = Stopwatch.StartNew();
         var requests = 0;
-        for (; requests < 3000 && watch.Elapsed < TimeSpan.FromSeconds(20); requests++)
+        // At least twice the limit in distinct pages however slow the machine; more while time allows.
+        for (; requests < 3000 && (requests < 2 * limit || watch.Elapsed < TimeSpan.FromSeconds(20)); requests++)
         {
             var category = random.Next(1, 51);
             await client.GetOk($"/api/categories/{category}/products?page={random.Next(1, 1001)}&pageSize={PageSizes[random.Next(PageSizes.Length)]}");
@@ -41,7 +42,6 @@ public sealed class L1BoundsTests(ShopApp app, ITestOutputHelper output) : IClas
         output.WriteLine(report);
         TestResults.Write("l1-bounds.txt", report);
 
-        Assert.True(requests >= 500, $"only {requests} requests were made");
         Assert.InRange(l1.Count, 1, limit);
         // The heap figure is reported, not asserted: this process also hosts the other test classes' instances, which
         // start and stop while the flood runs (CI saw +36 MB and +300 MB on the same code). That nothing leaks beside L1
