@@ -83,7 +83,7 @@ internal static class ApiSetup
         app.UseRequestTimeouts();
 
         if (swagger) app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription().Public();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).Public().WithoutCacheHeader();
+        app.MapLiveness("/health/live").Public().WithoutCacheHeader(); // the health-check service's answer with no check, written directly
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains("ready"),

@@ -14,7 +14,12 @@ public static class DependencyInjection
         services.AddScoped<CacheTrace>();
         services.AddMediator(options =>
         {
-            options.ServiceLifetime = ServiceLifetime.Scoped;
+            // Transient, not Scoped: the mediator, the handlers and the behaviours hold no state of their own, and a transient
+            // service is created without an entry in the request scope's dictionary of resolved services (Scoped put five
+            // there per request: mediator, handler, behaviour list and each behaviour, resizing the dictionary twice).
+            // What is truly per request stays scoped and is shared as before: the DbContext lease (IShopDbContext),
+            // CacheTrace and ICurrentUser. Every send still runs inside the caller's scope (the request's), as before.
+            options.ServiceLifetime = ServiceLifetime.Transient;
             // The pipeline, outermost first. The source generator reads this list at compile time, so it must stay a
             // literal here, in the project that references Mediator.SourceGenerator. A behaviour runs only for the
             // requests whose marker its type constraint names:

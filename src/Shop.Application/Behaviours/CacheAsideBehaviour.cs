@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Mediator;
 using Shop.Application.Abstractions;
 using Shop.Application.Caching;
@@ -16,6 +17,8 @@ public sealed class CacheAsideBehaviour<TMessage, TResponse>(ICacheAside cache, 
     where TMessage : notnull, ICacheableQuery, IMessage
     where TResponse : class
 {
+    // A Redis hit or a load completes after an await: the state machine's box comes from a pool, not a new one per request.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
         var key = message.CacheKey;

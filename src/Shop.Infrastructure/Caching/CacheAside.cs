@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Shop.Application.Abstractions;
@@ -51,12 +52,15 @@ public sealed class CacheAside(
         where T : class
     {
         // The L1 hit path: synchronous, one dictionary lookup on the logical key, no allocation. It stays out of the
-        // async method below on purpose: that method's lambdas capture state and load, and C# allocates their closure
-        // when the method is entered, hit or not.
+        // async method below on purpose: even a completed async call costs its state machine's setup and copies.
         if (_options.Enabled && l1.TryGet(key.Value, out var entry)) return new(Hit(key, entry as T, CacheOutcome.L1));
         return GetOrLoadSlowAsync(key, state, load, cancellationToken);
     }
 
+    // A Redis hit completes this method after its GET comes back, so its state machine would be boxed on every hit:
+    // pooled instead. It has no lambda of its own (one would make C# allocate their closure on entry, hit or not): the
+    // loader is built in LoadOrStaleAsync and StartRefresh, which only a miss, a stale entry or a refresh reaches.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<CacheResult<T>> GetOrLoadSlowAsync<T, TState>(
         CacheKey key, TState state, Func<TState, CancellationToken, ValueTask<T?>> load, CancellationToken cancellationToken)
         where T : class
@@ -65,8 +69,7 @@ public sealed class CacheAside(
 
         var physical = keyspace.Key(key);
         var epoch = l1.Epoch;
-        Func<CancellationToken, ValueTask<T?>> loader = ct => load(state, ct);
-        var (redisOk, raw) = await redis.TryAsync(db => db.StringGetAsync(physical));
+        var (redisOk, raw) = await redis.TryGetAsync(physical);
         StaleCopy? stale = null;
         if (!raw.IsNull && codec.TryRead<T>(key, physical, raw, out var cached))
         {
@@ -74,8 +77,7 @@ public sealed class CacheAside(
             {
                 l1.Set(key.Value, cached.Value, cached.Value is null, epoch);
                 copies.Keep(key, cached.Value, cached.LoadedAt);
-                if (refreshAhead.IsDue(cached.LoadedAt, cached.SoftExpiry))
-                    refreshAhead.Start(physical, () => RefreshAsync(key, physical, loader));
+                if (refreshAhead.IsDue(cached.LoadedAt, cached.SoftExpiry)) StartRefresh(key, physical, state, load);
                 return Hit(key, cached.Value, CacheOutcome.L2);
             }
             if (cached.Value is not null) stale = new StaleCopy(cached.Value, cached.LoadedAt);
@@ -84,7 +86,24 @@ public sealed class CacheAside(
         {
             stale = new StaleCopy(copy.Value, copy.LoadedAt);
         }
+        return await LoadOrStaleAsync(key, physical, Loader(state, load), redisOk, stale, cancellationToken);
+    }
 
+    private static Func<CancellationToken, ValueTask<T?>> Loader<T, TState>(TState state, Func<TState, CancellationToken, ValueTask<T?>> load)
+        where T : class => ct => load(state, ct);
+
+    private void StartRefresh<T, TState>(CacheKey key, string physical, TState state, Func<TState, CancellationToken, ValueTask<T?>> load)
+        where T : class
+    {
+        var loader = Loader(state, load);
+        refreshAhead.Start(physical, () => RefreshAsync(key, physical, loader));
+    }
+
+    /// <summary>The miss path: one shared load (single-flight), or the stale copy when it fails or is slow.</summary>
+    private async Task<CacheResult<T>> LoadOrStaleAsync<T>(
+        CacheKey key, string physical, Func<CancellationToken, ValueTask<T?>> loader, bool redisOk, StaleCopy? stale, CancellationToken cancellationToken)
+        where T : class
+    {
         // The shared load is not tied to this caller: it runs to its own timeout even if every caller stops waiting.
         var flight = singleFlight.RunAsync(physical, () => LoadAsync(key, physical, loader, redisOk), CancellationToken.None);
         try

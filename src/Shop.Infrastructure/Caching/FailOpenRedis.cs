@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Shop.Infrastructure.Observability;
 using StackExchange.Redis;
@@ -58,12 +59,7 @@ public sealed partial class FailOpenRedis
     /// </summary>
     public async Task<(bool Ok, T Result)> TryAsync<T>(Func<IDatabase, Task<T>> call, bool throughBreaker)
     {
-        if (throughBreaker && !_breaker.AllowRequest())
-        {
-            _metrics.FailOpen("breaker_open");
-            _metrics.Events.Record(CacheEventKind.FailOpen, "(redis)", "breaker_open");
-            return (false, default!);
-        }
+        if (throughBreaker && !BreakerAllows()) return (false, default!);
         try
         {
             var result = await call(Database);
@@ -75,6 +71,36 @@ public sealed partial class FailOpenRedis
             Record(ex);
             return (false, default!);
         }
+    }
+
+    /// <summary>
+    /// <see cref="TryAsync{T}(Func{IDatabase, Task{T}})"/> for one GET, the cache's hottest Redis call, with the same
+    /// breaker, timeout and fail-open rules: no delegate or closure per call, and a pooled state machine when the
+    /// reply is not there yet (the await then completes later, which is every time over a network).
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<(bool Ok, RedisValue Result)> TryGetAsync(RedisKey key)
+    {
+        if (!BreakerAllows()) return (false, RedisValue.Null);
+        try
+        {
+            var result = await Database.StringGetAsync(key);
+            _breaker.OnSuccess();
+            return (true, result);
+        }
+        catch (Exception ex) when (RedisCircuitBreaker.IsFault(ex))
+        {
+            Record(ex);
+            return (false, RedisValue.Null);
+        }
+    }
+
+    private bool BreakerAllows()
+    {
+        if (_breaker.AllowRequest()) return true;
+        _metrics.FailOpen("breaker_open");
+        _metrics.Events.Record(CacheEventKind.FailOpen, "(redis)", "breaker_open");
+        return false;
     }
 
     /// <summary>Starts a write without waiting for it: the response does not pay a round trip for a cache fill.</summary>

@@ -30,6 +30,9 @@ public sealed class FailSafeCopies : IDisposable
     public void Keep(CacheKey key, object? value, DateTimeOffset loadedAt)
     {
         if (value is null || _options.FailSafeMaxStaleness <= TimeSpan.Zero) return; // "absent" is not kept stale
+        // Every Redis hit of an entry calls this with the same load (same LoadedAt, so the same value and expiry): the
+        // copy kept already stands, and looking it up marks it recently used. Only a new load replaces it.
+        if (_memory.TryGetValue(key.Value, out var stored) && stored is Copy kept && kept.LoadedAt == loadedAt) return;
         using var entry = _memory.CreateEntry(key.Value);
         entry.Value = new Copy(value, loadedAt);
         entry.Size = 1;

@@ -16,6 +16,26 @@ public sealed class HealthAndDocsTests(ShopApp app) : IClassFixture<ShopApp>
         Assert.Equal(0, app.Api.Sql.Count);
     }
 
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("POST")]
+    public async Task Liveness_answers_what_the_health_check_middleware_answered(string method)
+    {
+        // Liveness is written directly (Liveness.cs): the same status, body, content type and no-cache headers the
+        // health-check middleware gave, for any method, and no X-Cache header.
+        using var request = new HttpRequestMessage(new HttpMethod(method), "/health/live");
+        using var response = await app.Anonymous().SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.ToString());
+        Assert.Equal(7, response.Content.Headers.ContentLength);
+        Assert.Equal("no-store, no-cache", response.Headers.CacheControl?.ToString());
+        Assert.Equal("no-cache", Assert.Single(response.Headers.Pragma).ToString());
+        Assert.Equal(DateTimeOffset.UnixEpoch, response.Content.Headers.Expires);
+        Assert.False(response.Headers.Contains("X-Cache"));
+    }
+
     [Fact]
     public async Task Readiness_reports_postgres_and_redis_healthy()
     {

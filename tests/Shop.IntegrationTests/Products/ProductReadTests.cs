@@ -41,8 +41,8 @@ public sealed class ProductReadTests(ShopApp app) : IClassFixture<ShopApp>
     public async Task An_l1_hit_answers_the_same_bytes_and_content_type_as_the_miss_that_filled_it()
     {
         var client = app.Anonymous();
-        using var miss = await client.GetOk("/api/products/77"); // no other test here reads 77
-        using var hit = await client.GetOk("/api/products/77");
+        using var miss = await client.GetOk("/api/products/377"); // no other test here reads 377 (the batch test reads 1 to 100)
+        using var hit = await client.GetOk("/api/products/377");
 
         Assert.Equal("MISS", miss.CacheHeader());
         Assert.Equal("L1", hit.CacheHeader()); // written from the bytes remembered beside the L1 entry (CachedJson)
