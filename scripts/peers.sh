@@ -38,6 +38,7 @@ BUILD=1
 ROUNDS=3
 DURATION=8
 WARMUP=30
+COMMAND_LINE="scripts/peers.sh $*" # before the loop below shifts the arguments away
 while [ $# -gt 0 ]; do
   case $1 in
     --smoke) SMOKE=1 ;;
@@ -50,7 +51,6 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-COMMAND_LINE="scripts/peers.sh $*"
 if [ "$SMOKE" = 1 ]; then
   ROUNDS=1 DURATION=1 WARMUP=0
   CONNECTIONS=(4)
