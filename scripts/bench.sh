@@ -18,6 +18,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+# shellcheck source=lib/ports.sh
+. "$ROOT/scripts/lib/ports.sh"
 
 QUICK=""
 ONLY=""
@@ -87,7 +89,7 @@ fi
 if want lab; then
   step "Database $BENCH_DB: recreated (the lab's first API start loads the large seed)"
   pg_cs=$(sed -E "s/(^|;)Database=[^;]*/\1Database=$BENCH_DB/I" <<<"$ConnectionStrings__Postgres")
-  PGPASSWORD=shop PGOPTIONS="-c client_min_messages=warning" psql -h 127.0.0.1 -p "${SHOP_PG_PORT:-15432}" -U shop -d postgres -q \
+  PGPASSWORD=shop PGOPTIONS="-c client_min_messages=warning" psql -h 127.0.0.1 -p "$PG_PORT" -U shop -d postgres -q \
     -c "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)" -c "CREATE DATABASE $BENCH_DB"
 
   step "Load lab"

@@ -23,10 +23,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-PG_PORT=${SHOP_PG_PORT:-15432}
-REDIS_PORT=${SHOP_REDIS_PORT:-16379}
-CLUSTER_PORT=${SHOP_CLUSTER_PORT:-17001}
-DATA=${SHOP_DATA_DIR:-$ROOT/.data}
+# shellcheck source=lib/ports.sh
+. "$ROOT/scripts/lib/ports.sh"
 CHAOS_DATA=$DATA/chaos
 CHAOS_PG_PORT=${SHOP_CHAOS_PG_PORT:-$((PG_PORT + 1000))}
 CHAOS_REDIS_PORT=${SHOP_CHAOS_REDIS_PORT:-$((REDIS_PORT + 1000))}
