@@ -33,7 +33,6 @@ public static class DependencyInjection
         {
             var flight = new SingleFlight();
             flight.Joined += sp.GetRequiredService<ShopMetrics>().Coalesced;
-            flight.JoinedKey += key => sp.GetRequiredService<ShopMetrics>().Events.Record(CacheEventKind.Coalesced, key);
             return flight;
         });
         services.AddSingleton<RedisCircuitBreaker>();

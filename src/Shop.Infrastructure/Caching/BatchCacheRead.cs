@@ -35,8 +35,7 @@ public sealed class BatchCacheRead(
             if (l1.TryGet(key.Value, out var entry))
             {
                 found[key] = entry as T;
-                metrics.Lookup(key, entry is null, CacheOutcome.L1);
-                metrics.Events.Record(CacheEvents.LookupKind(CacheOutcome.L1, entry is null), key.Value, "batch");
+                metrics.Lookup(key, entry is null, CacheOutcome.L1, "batch");
             }
             else
             {
@@ -54,13 +53,11 @@ public sealed class BatchCacheRead(
             if (!ok || values[i].IsNull || !codec.TryRemember<T>(remote[i].Key, values[i], epoch, out var value))
             {
                 missing.Add(remote[i].Physical);
-                metrics.Lookup(remote[i].Key, false, CacheOutcome.Miss);
-                metrics.Events.Record(CacheEventKind.Miss, remote[i].Key.Value, "batch");
+                metrics.Lookup(remote[i].Key, false, CacheOutcome.Miss, "batch");
                 continue;
             }
             found[remote[i].Key] = value;
-            metrics.Lookup(remote[i].Key, value is null, CacheOutcome.L2);
-            metrics.Events.Record(CacheEvents.LookupKind(CacheOutcome.L2, value is null), remote[i].Key.Value, "batch");
+            metrics.Lookup(remote[i].Key, value is null, CacheOutcome.L2, "batch");
             fromRedis = true;
         }
         var tokens = ok ? await LeaseAsync(missing) : EmptyTokens;

@@ -119,9 +119,7 @@ public sealed class CacheAside(
             // No copy in Redis (a write deleted it): this process's last copy still beats an error, marked STALE.
             if ((stale ?? LocalCopy(key)) is { } copy)
             {
-                metrics.StaleAnswer(flight.IsCompleted ? "error" : "timeout");
-                metrics.Lookup(key, false, CacheOutcome.Stale);
-                metrics.Events.Record(CacheEventKind.Stale, key.Value, flight.IsCompleted ? "error" : "timeout");
+                metrics.StaleAnswer(key, flight.IsCompleted ? "error" : "timeout");
                 return new CacheResult<T>((T?)copy.Value, CacheOutcome.Stale, Age(copy.LoadedAt));
             }
             throw new ServiceUnavailableException(
@@ -141,7 +139,6 @@ public sealed class CacheAside(
         where T : class
     {
         metrics.Lookup(key, value is null, outcome);
-        metrics.Events.Record(CacheEvents.LookupKind(outcome, value is null), key.Value);
         return new CacheResult<T>(value, outcome);
     }
 
@@ -168,8 +165,7 @@ public sealed class CacheAside(
         {
             // Another instance holds the lock and is loading: wait (bounded) for its value. If the owner died, its
             // lock expires and we take it over; if the wait runs out, we load but do not store in Redis.
-            metrics.StampedeWait();
-            metrics.Events.Record(CacheEventKind.StampedeWait, key.Value);
+            metrics.StampedeWait(key);
             step = await WaitForValueOrLockAsync<T>(key, physical, token);
         }
         if (step.Fresh is { } fresh)
@@ -226,8 +222,7 @@ public sealed class CacheAside(
                     try
                     {
                         var value = await load(timeout.Token);
-                        metrics.Loaded(key.EntryType, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                        metrics.Events.Record(CacheEventKind.Load, key.Value, value is null ? "absent" : null, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                        metrics.Loaded(key, value is null, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                         return value;
                     }
                     catch (OperationCanceledException ex) when (timeout.IsCancellationRequested)
@@ -238,8 +233,7 @@ public sealed class CacheAside(
             }
             catch (Exception ex) when (ex is TimeoutException || DatabaseFaults.IsOutage(ex))
             {
-                metrics.LoadFailure(ex is TimeoutException ? "timeout" : "error");
-                metrics.Events.Record(CacheEventKind.LoadFailed, key.Value, ex is TimeoutException ? "timeout" : "error");
+                metrics.LoadFailure(key, ex is TimeoutException ? "timeout" : "error");
                 throw;
             }
         });

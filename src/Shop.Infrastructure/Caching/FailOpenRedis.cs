@@ -99,7 +99,6 @@ public sealed partial class FailOpenRedis
     {
         if (_breaker.AllowRequest()) return true;
         _metrics.FailOpen("breaker_open");
-        _metrics.Events.Record(CacheEventKind.FailOpen, "(redis)", "breaker_open");
         return false;
     }
 
@@ -128,7 +127,6 @@ public sealed partial class FailOpenRedis
     {
         var reason = ex switch { RedisServerException => "server_error", TimeoutException => "timeout", _ => "connection" };
         _metrics.FailOpen(reason);
-        _metrics.Events.Record(CacheEventKind.FailOpen, "(redis)", reason);
         if (_breaker.OnFault(ex)) LogServerError(ex.Message);
     }
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Shop.Infrastructure.Observability;
 using StackExchange.Redis;
 
@@ -20,9 +19,6 @@ public sealed class InvalidationPublisher(FailOpenRedis redis, RedisKeyspace key
 
     public RedisChannel Channel { get; } = RedisChannel.Literal(keyspace.InvalidationChannel);
 
-    /// <summary>The live event view (write-through records its outcome here too).</summary>
-    public CacheEventLog Events => metrics.Events;
-
     /// <summary>A message from this instance, stamped now: logical keys for L1, of which <paramref name="versions"/> are counters.</summary>
     public InvalidationMessage Message(IReadOnlyList<string> keys, IReadOnlyList<string> versions) =>
         new(instance.Id, keys, versions, clock.GetUtcNow().UtcTicks);
@@ -37,7 +33,7 @@ public sealed class InvalidationPublisher(FailOpenRedis redis, RedisKeyspace key
         var keys = message.Keys.Except(message.Versions).Select(k => keyspace.Root + k)
             .SelectMany(k => new[] { k, RedisKeyspace.LockKey(k) }).ToArray();
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var payload = Encode(message);
+        var payload = message.Encode();
         var (ok, _) = await redis.TryAsync(async db =>
         {
             var multiplexer = db.Multiplexer;
@@ -49,14 +45,10 @@ public sealed class InvalidationPublisher(FailOpenRedis redis, RedisKeyspace key
             ]);
             return true;
         }, throughBreaker);
-        if (ok) metrics.InvalidationPublished();
-        if (ok) metrics.Events.RecordEach(CacheEventKind.InvalidationSent, message.Keys);
+        if (ok) metrics.InvalidationPublished(message.Keys);
         return ok;
     }
 
     /// <summary>Queues the message on the caller's batch (the caller already changes Redis in the same round trip).</summary>
-    public Task Publish(IBatch batch, InvalidationMessage message) => batch.PublishAsync(Channel, Encode(message));
-
-    public static byte[] Encode(InvalidationMessage message) =>
-        JsonSerializer.SerializeToUtf8Bytes(message, InvalidationJsonContext.Default.InvalidationMessage);
+    public Task Publish(IBatch batch, InvalidationMessage message) => batch.PublishAsync(Channel, message.Encode());
 }

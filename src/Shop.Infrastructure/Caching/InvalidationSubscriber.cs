@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Shop.Infrastructure.Observability;
@@ -99,20 +98,11 @@ public sealed partial class InvalidationSubscriber(
 
     private void OnMessage(RedisValue value)
     {
-        InvalidationMessage? message;
-        try
-        {
-            message = JsonSerializer.Deserialize((byte[])value!, InvalidationJsonContext.Default.InvalidationMessage);
-        }
-        catch (JsonException)
-        {
-            return;
-        }
+        var message = InvalidationMessage.Decode((byte[])value!);
         if (message is null || message.Sender == instance.Id) return;
         l1.Invalidate(message.Keys);
         var lag = TimeSpan.FromTicks(Math.Max(0, clock.GetUtcNow().UtcTicks - message.SentAtTicks));
-        metrics.InvalidationReceived(lag);
-        metrics.Events.RecordEach(CacheEventKind.InvalidationReceived, message.Keys);
+        metrics.InvalidationReceived(lag, message.Keys);
         Received?.Invoke(lag);
     }
 

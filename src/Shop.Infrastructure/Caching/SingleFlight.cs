@@ -17,11 +17,8 @@ public sealed class SingleFlight
     /// <summary>Callers that joined another caller's load rather than starting their own (since start).</summary>
     public long Coalesced => Interlocked.Read(ref _coalesced);
 
-    /// <summary>Raised when a caller joins a running load (for metrics).</summary>
-    public event Action? Joined;
-
-    /// <summary>Raised with the key when a caller joins a running load (for the live event view).</summary>
-    public event Action<string>? JoinedKey;
+    /// <summary>Raised with the key when a caller joins a running load (for metrics and the live event view).</summary>
+    public event Action<string>? Joined;
 
     public async Task<T> RunAsync<T>(string key, Func<Task<T>> load, CancellationToken cancellationToken)
     {
@@ -30,8 +27,7 @@ public sealed class SingleFlight
             if (_inFlight.TryGetValue(key, out var existing))
             {
                 Interlocked.Increment(ref _coalesced);
-                Joined?.Invoke();
-                JoinedKey?.Invoke(key);
+                Joined?.Invoke(key);
                 return await ((Task<T>)existing).WaitAsync(cancellationToken);
             }
 

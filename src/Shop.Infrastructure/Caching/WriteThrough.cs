@@ -21,7 +21,7 @@ namespace Shop.Infrastructure.Caching;
 /// </summary>
 public sealed class WriteThrough(
     L1Cache l1, FailOpenRedis redis, RedisKeyspace keyspace, CacheEntryCodec codec, InvalidationPublisher publisher,
-    InvalidationRetries retries, IOptions<CacheOptions> options) : IWriteThroughCache
+    InvalidationRetries retries, ShopMetrics metrics, IOptions<CacheOptions> options) : IWriteThroughCache
 {
     private static readonly string CompareAndSetScript = EmbeddedLua.Load("Caching.compare-and-set.lua");
 
@@ -51,6 +51,6 @@ public sealed class WriteThrough(
         });
         if (!ok) retries.Enqueue(message); // Redis unreachable: delete it there once it is back
         else if (stored) l1.Set(key.Value, value, absent: false, epoch);
-        publisher.Events.Record(CacheEventKind.WriteThrough, key.Value, !ok ? "redis_unreachable" : stored ? "stored" : "refused_older");
+        metrics.WroteThrough(key.Value, !ok ? "redis_unreachable" : stored ? "stored" : "refused_older");
     }
 }

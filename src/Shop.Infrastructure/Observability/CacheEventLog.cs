@@ -6,7 +6,7 @@ namespace Shop.Infrastructure.Observability;
 /// The live event view's memory: the last <see cref="Capacity"/> cache events of this instance (L1 hit, L2 hit, miss,
 /// load with its duration, coalesced, stampede wait, invalidation sent and received, write-through, stale served,
 /// breaker change, fail-open), for <c>GET /api/cache/events</c> and the /cache page. One per host, reached as
-/// <see cref="ShopMetrics.Events"/> so each hook is one line beside the metric it mirrors.
+/// <see cref="ShopMetrics.Events"/>: the metric methods that have a key record here too, so a metric and its event are one call.
 /// Guarantees: bounded (a fixed array of structs, the oldest overwritten); recording never blocks, never throws and
 /// allocates nothing (an interlocked sequence number picks the slot; keys and details are strings that already exist);
 /// holds keys and outcomes only, never a cached value or a token; a reader never returns a half-written slot (each

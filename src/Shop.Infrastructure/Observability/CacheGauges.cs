@@ -34,7 +34,6 @@ internal sealed class CacheGauges(ShopMetrics metrics, RedisCircuitBreaker break
         metrics.Gauge(ShopMetricNames.InvalidationsPending, () => retries.Pending, "{message}",
             "Invalidations that could not reach Redis, queued for retry");
         breaker.StateChanged += OnStateChanged;
-        breaker.StateChanged += state => metrics.Events.Record(CacheEventKind.BreakerChange, "(redis)", StateName(state));
         return Task.CompletedTask;
     }
 

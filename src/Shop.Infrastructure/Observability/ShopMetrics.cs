@@ -48,41 +48,90 @@ public sealed class ShopMetrics : IDisposable
 
     public Meter Meter => _meter;
 
-    /// <summary>The live event view's ring (the /cache page): one line beside each metric call records the same event with its key.</summary>
+    /// <summary>
+    /// The live event view's ring (the /cache page). Each method below that has a key records its event there too, so
+    /// a metric and its event can never disagree or be forgotten one without the other.
+    /// </summary>
     public CacheEventLog Events { get; } = new();
 
     /// <summary>One cached read, by where it was answered (level), what it found (result) and the key's entry type.</summary>
-    public void Lookup(CacheKey key, bool absent, CacheOutcome outcome) =>
+    public void Lookup(CacheKey key, bool absent, CacheOutcome outcome, string? detail = null)
+    {
         _lookups.Add(1,
             new("level", outcome switch { CacheOutcome.L1 => "l1", CacheOutcome.L2 => "l2", CacheOutcome.Stale => "stale", _ => "db" }),
             new("result", outcome == CacheOutcome.Miss ? "miss" : absent ? "negative_hit" : "hit"),
             new("entry_type", key.EntryType));
+        Events.Record(outcome switch
+        {
+            CacheOutcome.L1 => absent ? CacheEventKind.L1NegativeHit : CacheEventKind.L1Hit,
+            CacheOutcome.L2 => absent ? CacheEventKind.L2NegativeHit : CacheEventKind.L2Hit,
+            CacheOutcome.Stale => CacheEventKind.Stale,
+            _ => CacheEventKind.Miss,
+        }, key.Value, detail);
+    }
 
-    public void Loaded(string entryType, double milliseconds) => _loadDuration.Record(milliseconds, new KeyValuePair<string, object?>("entry_type", entryType));
+    public void Loaded(CacheKey key, bool absent, double milliseconds)
+    {
+        _loadDuration.Record(milliseconds, new KeyValuePair<string, object?>("entry_type", key.EntryType));
+        Events.Record(CacheEventKind.Load, key.Value, absent ? "absent" : null, milliseconds);
+    }
 
-    public void StampedeWait() => _stampedeWaits.Add(1);
+    public void StampedeWait(CacheKey key)
+    {
+        _stampedeWaits.Add(1);
+        Events.Record(CacheEventKind.StampedeWait, key.Value);
+    }
 
-    public void Coalesced() => _coalesced.Add(1);
+    public void Coalesced(string key)
+    {
+        _coalesced.Add(1);
+        Events.Record(CacheEventKind.Coalesced, key);
+    }
 
-    public void InvalidationPublished() => _invalidationsPublished.Add(1);
+    public void InvalidationPublished(IReadOnlyList<string> keys)
+    {
+        _invalidationsPublished.Add(1);
+        Events.RecordEach(CacheEventKind.InvalidationSent, keys);
+    }
 
-    public void InvalidationReceived(TimeSpan lag)
+    public void InvalidationReceived(TimeSpan lag, IReadOnlyList<string> keys)
     {
         _invalidationsReceived.Add(1);
         _invalidationLag.Record(lag.TotalMilliseconds);
+        Events.RecordEach(CacheEventKind.InvalidationReceived, keys);
     }
 
-    public void FailOpen(string reason) => _failOpen.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    /// <summary>A write-through's outcome (stored | refused_older | redis_unreachable): an event only, no metric.</summary>
+    public void WroteThrough(string key, string outcome) => Events.Record(CacheEventKind.WriteThrough, key, outcome);
+
+    public void FailOpen(string reason)
+    {
+        _failOpen.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        Events.Record(CacheEventKind.FailOpen, "(redis)", reason);
+    }
 
     public void DecodeFailure(string entryType) => _decodeFailures.Add(1, new KeyValuePair<string, object?>("entry_type", entryType));
 
-    public void StaleAnswer(string reason) => _staleAnswers.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    /// <summary>A read answered with a stale copy because the load failed (reason = error | timeout | bulkhead).</summary>
+    public void StaleAnswer(CacheKey key, string reason)
+    {
+        _staleAnswers.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        Lookup(key, absent: false, CacheOutcome.Stale, reason);
+    }
 
-    public void LoadFailure(string reason) => _loadFailures.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    public void LoadFailure(CacheKey key, string reason)
+    {
+        _loadFailures.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        Events.Record(CacheEventKind.LoadFailed, key.Value, reason);
+    }
 
     public void RefreshedAhead() => _refreshAhead.Add(1);
 
-    public void BreakerTransition(string to) => _breakerTransitions.Add(1, new KeyValuePair<string, object?>("to", to));
+    public void BreakerTransition(string to)
+    {
+        _breakerTransitions.Add(1, new KeyValuePair<string, object?>("to", to));
+        Events.Record(CacheEventKind.BreakerChange, "(redis)", to);
+    }
 
     /// <summary>For gauges owned elsewhere (breaker state, L1 size, write-behind backlog).</summary>
     public void Gauge<T>(string name, Func<T> observe, string? unit = null, string? description = null)
