@@ -44,6 +44,7 @@ public sealed partial class PageViewFlusher(
     PageViewFlushSignal signal,
     PageViewStats stats,
     IOptions<PageViewOptions> options,
+    TimeProvider clock,
     ILogger<PageViewFlusher> logger) : BackgroundService
 {
     private readonly PageViewOptions _options = options.Value;
@@ -244,7 +245,7 @@ public sealed partial class PageViewFlusher(
         var batch = db.CreateBatch();
         var calls = shards.Select(shard =>
         {
-            var id = Guid.CreateVersion7();
+            var id = Guid.CreateVersion7(clock.GetUtcNow()); // its age, read back at the next claim, is on the same clock
             return (Shard: shard, Id: id, Call: batch.ScriptEvaluateAsync(PageViewScripts.Claim,
                 [keys.Lease(shard), keys.Pending(shard), keys.InFlight(shard), keys.Moves(shard), keys.Flushed(shard)],
                 [token, (long)_options.LeaseTtl.TotalMilliseconds, id.ToString()]));
@@ -281,7 +282,7 @@ public sealed partial class PageViewFlusher(
     /// </summary>
     private async Task<List<Claim>> RefuseExpiredAsync(IDatabase db, List<Claim> claims, string token)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = clock.GetUtcNow();
         var result = new List<Claim>(claims.Count);
         foreach (var claim in claims)
         {
@@ -431,8 +432,8 @@ public sealed partial class PageViewFlusher(
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<ShopDbContext>();
-            var cutoff = DateTimeOffset.UtcNow - _options.BatchRetention;
-            var deleted = await db.Database.ExecuteSqlAsync($"DELETE FROM applied_view_batches WHERE applied_at < {cutoff}", cancellationToken);
+            // PostgreSQL's clock on both sides: applied_at is its now() at the commit.
+            var deleted = await db.Database.ExecuteSqlAsync($"DELETE FROM applied_view_batches WHERE applied_at < now() - {_options.BatchRetention}", cancellationToken);
             if (deleted > 0) LogPruned(deleted);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
