@@ -96,9 +96,22 @@ public sealed class RedisServerStats(IConnectionMultiplexer redis) : IDisposable
         }
         catch (Exception ex) when (ex is RedisException or RedisCommandException or TimeoutException or ObjectDisposedException)
         {
-            return Failed(endpoint, server.IsConnected, $"{ex.GetType().Name}: {ex.Message}");
+            return Failed(endpoint, server.IsConnected, Reason(ex));
         }
     }
+
+    /// <summary>
+    /// Why a node could not be read, in words for an operator: Redis's own reply when it refused (NOPERM, LOADING, …),
+    /// never a .NET type name or a client-library message (the API shows no internals, admin endpoints included).
+    /// </summary>
+    internal static string Reason(Exception ex) => ex switch
+    {
+        TimeoutException => $"no answer within {Timeout.TotalSeconds:0.#} s",
+        RedisServerException or RedisCommandException => "refused: " + ex.Message.Split('\n')[0].Trim(),
+        RedisConnectionException connection => $"connection failed ({connection.FailureType})",
+        ObjectDisposedException => "connection closed",
+        _ => "unreadable",
+    };
 
     private static RedisNodeStats Failed(string endpoint, bool connected, string error) =>
         new(endpoint, connected, error, null, null, null, null, null, null, null, null, null, null, null, null, null, null, []);
