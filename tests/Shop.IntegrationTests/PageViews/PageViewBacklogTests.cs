@@ -134,34 +134,6 @@ public sealed class PageViewBacklogTests(PageViewApp app, ITestOutputHelper outp
     }
 
     [Fact]
-    public async Task Applied_batch_ids_older_than_BatchRetention_are_pruned_and_younger_ones_kept()
-    {
-        // The dedup table grows by one row per applied batch; the flusher deletes rows past the retention, on
-        // PostgreSQL's clock (applied_at is its now()). A day's retention here, so the rows can be backdated.
-        var (old, young) = (Guid.CreateVersion7(), Guid.CreateVersion7());
-        Assert.Equal(2, await app.ScalarAsync<long>($"""
-            WITH added AS (
-                INSERT INTO applied_view_batches (batch_id, applied_at)
-                VALUES ('{old}', now() - interval '25 hours'), ('{young}', now() - interval '23 hours')
-                RETURNING 1)
-            SELECT count(*) FROM added
-            """));
-        Task<long> Kept(Guid id) => app.ScalarAsync<long>($"SELECT count(*) FROM applied_view_batches WHERE batch_id = '{id}'");
-
-        app.StartInstance(new Dictionary<string, string?>
-        {
-            ["PageViews:BatchRetention"] = "1.00:00:00",
-            ["PageViews:MaxBatchAge"] = "20:00:00",
-            ["PageViews:PruneInterval"] = "00:00:00.200",
-            ["PageViews:FlushInterval"] = "00:00:00.200",
-        });
-
-        await Eventually.TrueAsync(async () => await Kept(old) == 0, "the id applied 25 hours ago was pruned");
-        Assert.Equal(1, await Kept(young)); // 23 hours: within the retention
-        Assert.Equal(TimeSpan.FromDays(7), new PageViewOptions().BatchRetention);
-    }
-
-    [Fact]
     public void A_batch_ids_creation_time_is_read_back_from_its_UUIDv7()
     {
         var at = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_123_456);
