@@ -3,6 +3,7 @@
 # both sides alike: BASE (default b865a83, before the issue #12 pipeline change) and this working tree, with the same
 # BenchmarkDotNet job as scripts/bench.sh (full: 4 warm-ups, 12 × 400 ms), alternating BASE, NEW, BASE, NEW, …
 #   benchmarks/results/core-ab/ab-core.sh [BASE]      about 12 min on 2 cores (ROUNDS=3 rounds by default)
+#   AB_OUT=<dir> writes the reports there instead (another A/B keeps this folder's reports)
 # Benchmarks: L1HitBenchmarks' floor (MemoryCache.TryGetValue) and Shop's four L1-hit rows, RedisHitBenchmarks' floor
 # (StackExchange.Redis GET + decode) and Shop's Redis hit. FusionCache and HybridCache rows are left out: their code
 # does not change between the two sides. Needs a Redis of its own on 127.0.0.1:$SHOP_BENCH_REDIS_PORT (default 16390;
@@ -10,7 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 ROOT=$PWD
-OUT=$ROOT/benchmarks/results/core-ab
+OUT=${AB_OUT:-$ROOT/benchmarks/results/core-ab}
+mkdir -p "$OUT"
 BASE=${1:-b865a83}
 PORT=${SHOP_BENCH_REDIS_PORT:-16390}
 WORK=$(mktemp -d)
