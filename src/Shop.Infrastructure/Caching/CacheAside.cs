@@ -73,7 +73,7 @@ public sealed class CacheAside(
         StaleCopy? stale = null;
         if (!raw.IsNull && codec.TryRead<T>(key, physical, raw, out var cached))
         {
-            if (!cached.Stale && l1.TrustsRedisEntry(cached.LoadedAt))
+            if (!cached.Stale)
             {
                 l1.Set(key.Value, cached.Value, cached.Value is null, epoch);
                 copies.Keep(key, cached.Value, cached.LoadedAt);
@@ -276,7 +276,7 @@ public sealed class CacheAside(
         var (ok, attempt) = await redis.TryAsync(db => RedisLock.GetOrAcquireAsync(db, physical, token, _options.LockTtl));
         if (!ok) return default;
         if (attempt.Value.IsNull) return new LockStep<T>(true, null, attempt.Acquired);
-        if (codec.TryRead<T>(key, physical, attempt.Value, out var entry) && !entry.Stale && l1.TrustsRedisEntry(entry.LoadedAt)) return new LockStep<T>(true, entry, false);
+        if (codec.TryRead<T>(key, physical, attempt.Value, out var entry) && !entry.Stale) return new LockStep<T>(true, entry, false);
         var (lockOk, acquired) = await redis.TryAsync(db => RedisLock.AcquireAsync(db, physical, token, _options.LockTtl));
         return new LockStep<T>(lockOk, null, lockOk && acquired);
     }

@@ -25,7 +25,11 @@ public sealed partial class CacheEntryCodec(
     private long _lastLogTicks = long.MinValue;
     private long _unlogged;
 
-    /// <summary>A decoded Redis entry: whether it is past its logical TTL, its value and when that value was loaded.</summary>
+    /// <summary>
+    /// A decoded Redis entry: its value, when that value was loaded, and whether it is stale: past its logical TTL, or
+    /// loaded before an outage L1 is recovering from (<see cref="L1Cache.TrustsRedisEntry"/>). A stale entry is never
+    /// served as fresh, only as a fail-safe copy.
+    /// </summary>
     public readonly record struct Entry<T>(T? Value, bool Stale, DateTimeOffset LoadedAt, DateTimeOffset SoftExpiry)
         where T : class;
 
@@ -51,7 +55,8 @@ public sealed partial class CacheEntryCodec(
             return false;
         }
         var softExpiry = DateTimeOffset.FromUnixTimeMilliseconds(stamp.SoftExpiryMs);
-        entry = new Entry<T>(value, clock.GetUtcNow() >= softExpiry, DateTimeOffset.FromUnixTimeMilliseconds(stamp.LoadedAtMs), softExpiry);
+        var loadedAt = DateTimeOffset.FromUnixTimeMilliseconds(stamp.LoadedAtMs);
+        entry = new Entry<T>(value, clock.GetUtcNow() >= softExpiry || !l1.TrustsRedisEntry(loadedAt), loadedAt, softExpiry);
         return true;
     }
 
@@ -63,7 +68,7 @@ public sealed partial class CacheEntryCodec(
         where T : class
     {
         value = null;
-        if (!TryRead<T>(key, keyspace.Key(key), raw, out var entry) || entry.Stale || !l1.TrustsRedisEntry(entry.LoadedAt)) return false;
+        if (!TryRead<T>(key, keyspace.Key(key), raw, out var entry) || entry.Stale) return false;
         value = entry.Value;
         l1.Set(key.Value, value, value is null, epoch, encodedBytes: (int)raw.Length()); // charged to L1's byte budget
         return true;

@@ -26,7 +26,7 @@ public sealed partial class FailOpenRedis
         _breaker = breaker;
         _metrics = metrics;
         _logger = logger;
-        // The page-view counter shares this breaker and this multiplexer, so it recovers on the same event.
+        // Every cache pattern goes through this breaker, so they all recover on this one event (page views have their own connection).
         redis.ConnectionRestored += (_, e) =>
         {
             if (e.ConnectionType == ConnectionType.Interactive) breaker.ProbeNow();
