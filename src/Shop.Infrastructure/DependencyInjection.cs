@@ -1,9 +1,11 @@
 using System.Data.Common;
+using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Shop.Application.Abstractions;
+using Shop.Application.Caching;
 using Shop.Infrastructure.Caching;
 using Shop.Infrastructure.Caching.Serialization;
 using Shop.Infrastructure.Observability;
@@ -97,11 +99,37 @@ public static class DependencyInjection
         services.AddScoped<DatabaseSeeder>();
 
         services.AddCaching(configuration);
+        services.DeferCachedQueryHandlers();
         services.AddPageViews(configuration);
         services.AddShopObservability();
         services.AddHealthChecks()
             .AddDbContextCheck<ShopDbContext>("postgres", tags: ["ready"])
             .AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
         return services;
+    }
+
+    /// <summary>
+    /// Registers <see cref="DeferredQueryHandler{TQuery, TResponse, THandler}"/> in place of the handler of every cached
+    /// query (<see cref="ICacheableQuery"/>, <see cref="ICacheableBatch{TResponse}"/>): Mediator builds a query's handler
+    /// before the behaviours run, and a cache hit should not pay for a handler and a DbContext lease it never uses.
+    /// Reflection runs here, once at startup. Needs the handlers registered (AddApplication) first, and says so if not.
+    /// </summary>
+    private static void DeferCachedQueryHandlers(this IServiceCollection services)
+    {
+        var deferred = 0;
+        for (var i = 0; i < services.Count; i++)
+        {
+            if (services[i] is not { ServiceType: { IsGenericType: true } service, ImplementationType: { } handler }
+                || service.GetGenericTypeDefinition() != typeof(IQueryHandler<,>))
+                continue;
+            var (query, response) = (service.GenericTypeArguments[0], service.GenericTypeArguments[1]);
+            if (!typeof(ICacheableQuery).IsAssignableFrom(query)
+                && !query.GetInterfaces().Any(t => t.IsGenericType && t.GetGenericTypeDefinition() == typeof(ICacheableBatch<>)))
+                continue;
+            services[i] = ServiceDescriptor.Transient(service, typeof(DeferredQueryHandler<,,>).MakeGenericType(query, response, handler));
+            deferred++;
+        }
+        if (deferred == 0)
+            throw new InvalidOperationException("No cached query handler is registered: call AddApplication before AddInfrastructure.");
     }
 }

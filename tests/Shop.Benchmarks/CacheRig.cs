@@ -6,6 +6,7 @@ using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Shop.Application;
 using Shop.Application.Abstractions;
 using Shop.Application.Behaviours;
 using Shop.Application.Caching;
@@ -56,10 +57,9 @@ public sealed class CacheRig : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddMetrics();
-        services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IConfiguration>(config);
+        services.AddApplication(); // TimeProvider, CacheTrace and the query handlers AddInfrastructure defers
         services.AddInfrastructure(config);
-        services.AddScoped<CacheTrace>();
         _shop = services.BuildServiceProvider();
         _scope = _shop.CreateAsyncScope();
         Shop = _scope.ServiceProvider.GetRequiredService<ICacheAside>();

@@ -17,3 +17,21 @@ public interface ICacheAside
         CacheKey key, TState state, Func<TState, CancellationToken, ValueTask<T?>> load, CancellationToken cancellationToken)
         where T : class;
 }
+
+/// <summary>
+/// The answer of a cached read: the value, or null when the entity is known to be absent. <see cref="Age"/> is how long
+/// ago the value was loaded from PostgreSQL, set for <see cref="CacheOutcome.Stale"/> answers.
+/// </summary>
+public readonly record struct CacheResult<T>(T? Value, CacheOutcome Outcome, TimeSpan? Age = null)
+    where T : class;
+
+/// <summary>Where a cached read was answered from; the API shows it as the X-Cache header. Ordered best to worst.</summary>
+public enum CacheOutcome
+{
+    L1 = 1,
+    L2 = 2,
+    Miss = 3,
+
+    /// <summary>PostgreSQL failed or was too slow: a copy past its TTL (bounded by Cache:FailSafeMaxStaleness) answered.</summary>
+    Stale = 4,
+}

@@ -16,3 +16,21 @@ public interface IRestrictedRequest
     /// <summary>The reason given in the 403 when <see cref="Allows"/> is false.</summary>
     string Denial { get; }
 }
+
+/// <summary>Marks a request that only an admin may send.</summary>
+public interface IAdminRequest : IRestrictedRequest
+{
+    bool IRestrictedRequest.Allows(ICurrentUser user) => user.IsAdmin;
+
+    string IRestrictedRequest.Denial => "This operation requires the admin role.";
+}
+
+/// <summary>Marks a request about one user's data: that user or an admin may send it.</summary>
+public interface IUserScopedRequest : IRestrictedRequest
+{
+    int UserId { get; }
+
+    bool IRestrictedRequest.Allows(ICurrentUser user) => user.IsAdmin || user.UserId == UserId;
+
+    string IRestrictedRequest.Denial => "Users may only access their own data.";
+}

@@ -12,3 +12,5 @@ public sealed record ProductPageDto(
     string CategoryName,
     RatingDto Rating,
     DateTimeOffset UpdatedAt);
+
+public sealed record RatingDto(decimal Average, int Count);

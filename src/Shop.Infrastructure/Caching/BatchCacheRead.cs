@@ -94,7 +94,7 @@ public sealed class BatchCacheRead(
             var physical = keyspace.Key(key);
             l1.Set(key.Value, value, value is null, epoch);
             if (leases is null || !leases.Tokens.TryGetValue(physical, out var token)) continue; // no lease: someone else fills it
-            if (!negatives.AllowsRedisWrite(value))
+            if (value is null && !negatives.TryTakeRedisWrite())
             {
                 fills.Add((physical, token, null, default)); // over the absent budget: L1 only, release the lease
                 continue;

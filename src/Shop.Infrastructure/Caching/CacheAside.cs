@@ -155,7 +155,7 @@ public sealed class CacheAside(
             l1.Set(key.Value, value, value is null, epoch);
             copies.Keep(key, value, clock.GetUtcNow());
             // Without a lease (protection off), a plain SET: a demo mode, open to the stale-fill race.
-            if (redisOk && negatives.AllowsRedisWrite(value)) redis.FireAndForget(db => { var (bytes, ttl) = codec.Encode(key, value); return db.StringSetAsync(physical, bytes, ttl); });
+            if (redisOk && (value is not null || negatives.TryTakeRedisWrite())) redis.FireAndForget(db => { var (bytes, ttl) = codec.Encode(key, value); return db.StringSetAsync(physical, bytes, ttl); });
             return new Loaded<T>(value, CacheOutcome.Miss);
         }
 
@@ -196,7 +196,7 @@ public sealed class CacheAside(
     private void Store<T>(CacheKey key, string physical, string token, T? value)
         where T : class
     {
-        if (!negatives.AllowsRedisWrite(value))
+        if (value is null && !negatives.TryTakeRedisWrite())
         {
             redis.FireAndForget(db => RedisLock.ReleaseAsync(db, physical, token)); // over the absent budget: L1 only
             return;

@@ -19,7 +19,7 @@ public sealed class NegativeCacheBudget(TimeProvider clock, IOptions<CacheOption
     private double _tokens = Math.Max(0, options.Value.NegativeRedisWritesPerSecond);
     private long _refilled = clock.GetTimestamp();
 
-    /// <summary>True if an absent entry may be written to Redis now (takes one token).</summary>
+    /// <summary>True if an absent entry may be written to Redis now (takes one token). Values never ask: they always go.</summary>
     public bool TryTakeRedisWrite()
     {
         lock (_gate)
@@ -32,7 +32,4 @@ public sealed class NegativeCacheBudget(TimeProvider clock, IOptions<CacheOption
             return true;
         }
     }
-
-    /// <summary>Whether to store <paramref name="value"/> in Redis: always for a value, within the budget for "absent".</summary>
-    public bool AllowsRedisWrite(object? value) => value is not null || TryTakeRedisWrite();
 }

@@ -198,3 +198,11 @@ public sealed partial class RedisCircuitBreaker
     [LoggerMessage(Level = LogLevel.Information, Message = "Redis circuit breaker CLOSED (was {Previous}): caching through Redis again")]
     private partial void LogClosed(BreakerState previous);
 }
+
+/// <summary>The state of the <see cref="RedisCircuitBreaker"/>.</summary>
+public enum BreakerState
+{
+    Closed,
+    Open,
+    HalfOpen,
+}

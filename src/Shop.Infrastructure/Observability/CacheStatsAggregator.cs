@@ -177,7 +177,7 @@ public sealed class CacheStatsAggregator : IDisposable
                 var slot = _ring[(int)(t % WindowSeconds)];
                 if (slot.Stamp != t)
                 {
-                    seconds.Add(new SecondStats(t, LookupStats.From(new LookupCounts()), 0, null, null, null, 0, null));
+                    seconds.Add(new SecondStats(t, new LookupCounts().ToStats(), 0, null, null, null, 0, null));
                     continue;
                 }
                 lastMinute.AddAll(slot.Lookups);
@@ -188,7 +188,7 @@ public sealed class CacheStatsAggregator : IDisposable
                 loadMs += slot.LoadMs;
                 failOpen += slot.FailOpen;
                 seconds.Add(new SecondStats(
-                    t, LookupStats.From(slot.Lookups), slot.Requests,
+                    t, slot.Lookups.ToStats(), slot.Requests,
                     slot.Requests == 0 ? null : Math.Round(slot.RequestMs / slot.Requests, 3),
                     Percentile(slot.Latency, 0.50), Percentile(slot.Latency, 0.99),
                     slot.Loads, slot.Loads == 0 ? null : Math.Round(slot.LoadMs / slot.Loads, 3)));
@@ -196,9 +196,9 @@ public sealed class CacheStatsAggregator : IDisposable
 
             return new AppCacheSnapshot(
                 StartedAt,
-                LookupStats.From(_total),
-                LookupStats.From(lastMinute),
-                _byEntryType.OrderBy(e => e.Key, StringComparer.Ordinal).ToDictionary(e => e.Key, e => LookupStats.From(e.Value)),
+                _total.ToStats(),
+                lastMinute.ToStats(),
+                _byEntryType.OrderBy(e => e.Key, StringComparer.Ordinal).ToDictionary(e => e.Key, e => e.Value.ToStats()),
                 new RequestLatencyStats(requests,
                     requests == 0 ? null : Math.Round(requestMs / requests, 3),
                     Percentile(latency, 0.50), Percentile(latency, 0.99)),
@@ -254,6 +254,49 @@ public sealed class CacheStatsAggregator : IDisposable
             Array.Clear(Latency);
             Requests = Loads = FailOpen = 0;
             RequestMs = LoadMs = 0;
+        }
+    }
+
+    /// <summary>Lookup counts by where they were answered (the level and result tags of shop.cache.lookups).</summary>
+    private sealed class LookupCounts
+    {
+        public long L1Hits;
+        public long L1NegativeHits;
+        public long L2Hits;
+        public long L2NegativeHits;
+        public long Misses;
+
+        public void Add(string? level, string? result, long count)
+        {
+            var negative = result == "negative_hit";
+            switch (level)
+            {
+                case "l1" when negative: L1NegativeHits += count; break;
+                case "l1": L1Hits += count; break;
+                case "l2" when negative: L2NegativeHits += count; break;
+                case "l2": L2Hits += count; break;
+                default: Misses += count; break;
+            }
+        }
+
+        public void AddAll(LookupCounts other)
+        {
+            L1Hits += other.L1Hits;
+            L1NegativeHits += other.L1NegativeHits;
+            L2Hits += other.L2Hits;
+            L2NegativeHits += other.L2NegativeHits;
+            Misses += other.Misses;
+        }
+
+        public void Clear() => L1Hits = L1NegativeHits = L2Hits = L2NegativeHits = Misses = 0;
+
+        public LookupStats ToStats()
+        {
+            var l1 = L1Hits + L1NegativeHits;
+            var l2 = L2Hits + L2NegativeHits;
+            var lookups = l1 + l2 + Misses;
+            return new LookupStats(lookups, l1, l2, L1NegativeHits + L2NegativeHits, Misses,
+                LookupStats.Ratio(l1 + l2, lookups), LookupStats.Ratio(l1, lookups), LookupStats.Ratio(l2, l2 + Misses));
         }
     }
 }

@@ -8,14 +8,5 @@ namespace Shop.Infrastructure.Observability;
 /// </summary>
 public sealed record LookupStats(long Lookups, long L1Hits, long L2Hits, long NegativeHits, long Misses, double? HitRate, double? L1HitRate, double? L2HitRate)
 {
-    internal static LookupStats From(LookupCounts c)
-    {
-        var l1 = c.L1Hits + c.L1NegativeHits;
-        var l2 = c.L2Hits + c.L2NegativeHits;
-        var lookups = l1 + l2 + c.Misses;
-        return new LookupStats(lookups, l1, l2, c.L1NegativeHits + c.L2NegativeHits, c.Misses,
-            Ratio(l1 + l2, lookups), Ratio(l1, lookups), Ratio(l2, l2 + c.Misses));
-    }
-
     internal static double? Ratio(long part, long whole) => whole == 0 ? null : Math.Round((double)part / whole, 4);
 }

@@ -184,6 +184,17 @@ public sealed class ProductWriteTests(ShopApp app) : IClassFixture<ShopApp>
     }
 
     [Fact]
+    public async Task A_price_change_has_no_X_Cache_header_and_a_read_has_one()
+    {
+        using var write = await app.AsAdmin().Put("/api/products/15/price", new { price = 55m });
+        Assert.Equal(HttpStatusCode.OK, write.StatusCode);
+        Assert.False(write.Headers.Contains("X-Cache")); // a write reads nothing through the cache
+
+        using var read = await app.Anonymous().GetOk("/api/products/15");
+        Assert.False(string.IsNullOrEmpty(read.CacheHeader())); // MISS, L1 or L2, whoever read it last
+    }
+
+    [Fact]
     public async Task After_a_price_change_every_reader_sees_the_new_price()
     {
         // Read first, so that a cache (if any) holds the old page and the old price.

@@ -23,10 +23,12 @@ public sealed class NegativeCacheBudgetTests
     }
 
     [Fact]
-    public void Values_always_go_to_Redis_and_a_zero_budget_keeps_every_absent_in_L1()
+    public void A_zero_budget_keeps_every_absent_in_L1()
     {
-        var budget = Budget(new FakeTimeProvider(), 0);
-        Assert.True(budget.AllowsRedisWrite("a value"));
-        Assert.False(budget.AllowsRedisWrite(null));
+        var clock = new FakeTimeProvider();
+        var budget = Budget(clock, 0);
+        Assert.False(budget.TryTakeRedisWrite());
+        clock.Advance(TimeSpan.FromHours(1));
+        Assert.False(budget.TryTakeRedisWrite());
     }
 }

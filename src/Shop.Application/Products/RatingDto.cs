@@ -1,3 +1,0 @@
-namespace Shop.Application.Products;
-
-public sealed record RatingDto(decimal Average, int Count);

@@ -1,9 +1,0 @@
-namespace Shop.Infrastructure.Caching;
-
-/// <summary>The state of the <see cref="RedisCircuitBreaker"/>.</summary>
-public enum BreakerState
-{
-    Closed,
-    Open,
-    HalfOpen,
-}
