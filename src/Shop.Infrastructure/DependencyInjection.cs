@@ -95,7 +95,9 @@ public static class DependencyInjection
         services.Configure<DatabaseOptions>(configuration.GetSection(DatabaseOptions.Section));
         // Pooled: a request that reaches the database costs a reset instead of a new context and new options.
         services.AddDbContextPool<ShopDbContext>(o => o.UseNpgsql(postgres).UseSnakeCaseNamingConvention());
-        services.AddScoped<IShopDbContext, LazyShopDbContext>(); // leases the pooled context on first use, not on a cache hit
+        // The port is the scope's pooled context. A cache hit leases none: a cached query's handler, the only thing that
+        // takes the port on a read, is built only on a miss (DeferredQueryHandler).
+        services.AddScoped<IShopDbContext>(sp => sp.GetRequiredService<ShopDbContext>());
         services.AddScoped<DatabaseSeeder>();
 
         services.AddCaching(configuration);
