@@ -9,7 +9,7 @@ port=5398
 for pass in 1 2; do
   for variant in "$@"; do
     name=${variant%%=*} dir=${variant#*=}
-    start_api "$dir" $port "ab$name"
+    start_api "$dir" $port "shopab$name" # the shop-app ACL user may touch keys starting with "shop" only
     pid=$API_PID
     # Tiered JIT keeps recompiling for tens of seconds after start; measure only after it has settled.
     wrk -t2 -c16 -d30s -s "$PROFILE/l1hit.lua" http://127.0.0.1:$port/ >/dev/null
