@@ -7,10 +7,10 @@ namespace Shop.Api;
 /// Adds <c>X-Cache: L1 | L2 | MISS | STALE</c> (STALE with an <c>Age</c> header: PostgreSQL failed or was slow and a copy
 /// past its TTL answered, see CacheAside) to every response that went through a cached query, so a learner can
 /// watch cache-aside work from Swagger UI, curl or the .http files. Set when the response starts, because the
-/// outcome is known only after the mediator pipeline ran. Only reads (GET, HEAD) can have an outcome: writes send
-/// commands, which no cache behaviour reads for, so they skip the callback. A read endpoint that never sends a query (the
-/// health probes) opts out with <see cref="WithoutCacheHeader{TBuilder}"/>: it then neither registers the callback nor
-/// creates the request's DI scope just to find no outcome there (about 1 KB per probe).
+/// outcome is known only after the mediator pipeline ran. An endpoint that sends no cached query opts out with
+/// <see cref="WithoutCacheHeader{TBuilder}"/> and never registers the callback: the health probes (which then do not even
+/// create the request's DI scope, about 1 KB per probe) and the writes whose handlers read nothing through the cache. A
+/// write that does (a page view checks the product exists through the cache) keeps the header.
 /// </summary>
 internal static class CacheHeader
 {
@@ -25,8 +25,7 @@ internal static class CacheHeader
     public static IApplicationBuilder UseCacheHeader(this IApplicationBuilder app) =>
         app.Use((context, next) =>
         {
-            if (!(HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
-                || context.GetEndpoint()?.Metadata.GetMetadata<Without>() is not null) return next(context);
+            if (context.GetEndpoint()?.Metadata.GetMetadata<Without>() is not null) return next(context);
             context.Response.OnStarting(static state =>
             {
                 var http = (HttpContext)state;

@@ -95,8 +95,9 @@ public static class DependencyInjection
         services.Configure<DatabaseOptions>(configuration.GetSection(DatabaseOptions.Section));
         // Pooled: a request that reaches the database costs a reset instead of a new context and new options.
         services.AddDbContextPool<ShopDbContext>(o => o.UseNpgsql(postgres).UseSnakeCaseNamingConvention());
-        // The port is the scope's pooled context. A cache hit leases none: a cached query's handler, the only thing that
-        // takes the port on a read, is built only on a miss (DeferredQueryHandler).
+        // The port is the scope's pooled context, leased when a handler is built. A cache hit leases none: a cached query's
+        // handler is built only on a miss (DeferredQueryHandler). Other handlers are built before the behaviours, so a
+        // command refused with a 400 or 403 rents a context and returns it unused (no connection is opened).
         services.AddScoped<IShopDbContext>(sp => sp.GetRequiredService<ShopDbContext>());
         services.AddScoped<DatabaseSeeder>();
 
@@ -121,6 +122,7 @@ public static class DependencyInjection
         var deferred = 0;
         for (var i = 0; i < services.Count; i++)
         {
+            if (services[i].IsKeyedService) continue; // ImplementationType throws on a keyed descriptor
             if (services[i] is not { ServiceType: { IsGenericType: true } service, ImplementationType: { } handler }
                 || service.GetGenericTypeDefinition() != typeof(IQueryHandler<,>))
                 continue;

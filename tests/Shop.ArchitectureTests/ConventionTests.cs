@@ -1,6 +1,8 @@
 using System.Reflection;
 using FluentValidation;
 using NetArchTest.Rules;
+using Shop.Application.Abstractions;
+using Shop.Application.Caching;
 
 namespace Shop.ArchitectureTests;
 
@@ -36,6 +38,22 @@ public sealed class ConventionTests
     [Fact]
     public void Handlers_are_sealed() =>
         Assert.All(Handlers(), h => Assert.True(h.IsSealed, $"{h.FullName} must be sealed"));
+
+    [Fact]
+    public void A_cached_querys_handler_depends_on_the_database_port_and_singletons_only()
+    {
+        // DeferredQueryHandler builds it on a miss, in the load's own DI scope, which may outlive the request: anything
+        // request-specific (CacheTrace, ICurrentUser) would be a fresh, empty copy there, not the request's.
+        var cached = Handlers().Where(h => IsCachedQuery(h.GetInterfaces().First(IsMediatorHandler).GetGenericArguments()[0])).ToList();
+        Assert.True(cached.Count >= 5, $"only {cached.Count} cached query handlers found: the rule would pass vacuously");
+        Assert.All(cached, h => Assert.All(h.GetConstructors().Single().GetParameters(), p =>
+            Assert.True(p.ParameterType == typeof(IShopDbContext) || p.ParameterType == typeof(TimeProvider),
+                $"{h.Name} takes {p.ParameterType.Name}: a cached query's handler may take IShopDbContext and singletons only")));
+    }
+
+    private static bool IsCachedQuery(Type query) =>
+        typeof(ICacheableQuery).IsAssignableFrom(query)
+        || query.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ICacheableBatch<>));
 
     [Fact]
     public void Handlers_live_in_the_application()

@@ -49,6 +49,7 @@ internal static class ProductEndpoints
                 return TypedResults.Created($"/api/products/{created.Id}", created);
             })
             .WithName("CreateProduct")
+            .WithoutCacheHeader() // the handler reads nothing through the cache
             .WithSummary("Create a product (admin).")
             .ForAdmins()
             .ProducesValidationProblem()
@@ -57,6 +58,7 @@ internal static class ProductEndpoints
         products.MapPut("/{id:int}/price", async (int id, ChangePriceRequest body, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new ChangeProductPriceCommand(id, body.Price), ct)))
             .WithName("ChangeProductPrice")
+            .WithoutCacheHeader() // the handler reads nothing through the cache
             .WithSummary("Change a product's price (admin); returns the updated product page.")
             .ForAdmins()
             .ProducesValidationProblem()

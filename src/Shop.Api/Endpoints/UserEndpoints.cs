@@ -36,6 +36,7 @@ internal static class UserEndpoints
                 return TypedResults.Created($"/api/users/{created.Id}", created);
             })
             .WithName("CreateUser")
+            .WithoutCacheHeader() // the handler reads nothing through the cache
             .WithSummary("Create a user (admin).")
             .ForAdmins()
             .ProducesValidationProblem()
@@ -44,6 +45,7 @@ internal static class UserEndpoints
         users.MapPut("/{id:int}/plan", async (int id, ChangePlanRequest body, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new ChangeUserPlanCommand(id, body.Plan), ct)))
             .WithName("ChangeUserPlan")
+            .WithoutCacheHeader() // the handler reads nothing through the cache
             .WithSummary("Change a user's plan (admin): free, pro or enterprise.")
             .ForAdmins()
             .ProducesValidationProblem()
@@ -59,6 +61,7 @@ internal static class UserEndpoints
         users.MapPut("/{id:int}/preferences", async (int id, UpdatePreferencesRequest body, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new UpdatePreferencesCommand(id, body.Currency, body.Language, body.MarketingEmails), ct)))
             .WithName("UpdateUserPreferences")
+            .WithoutCacheHeader() // the handler reads nothing through the cache
             .WithSummary("Change a user's preferences (that user or an admin).")
             .ForSelfOrAdmin()
             .ProducesValidationProblem()

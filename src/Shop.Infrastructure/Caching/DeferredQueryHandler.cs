@@ -12,8 +12,9 @@ namespace Shop.Infrastructure.Caching;
 /// scope is then disposed. (It lives here, not in Application, because Mediator's source generator refuses a
 /// generic handler type in the project it runs in.)
 /// Guarantees: the handler runs as it would have; a load in its own scope (single-key reads, refresh-ahead) builds it
-/// there, any other load (batch reads, which run within the request) in the request's scope. Does not: change anything
-/// for a query that is not cached (its handler is registered as Mediator registers it).
+/// there, any other load (batch reads, which run within the request) in the request's scope. A cached query's handler
+/// may therefore depend on nothing request-specific: only the database port and singletons (an architecture test checks
+/// it). Does not: change anything for a query that is not cached (its handler is registered as Mediator registers it).
 /// </summary>
 public sealed class DeferredQueryHandler<TQuery, TResponse, THandler>(IServiceProvider services) : IQueryHandler<TQuery, TResponse>
     where TQuery : IQuery<TResponse>

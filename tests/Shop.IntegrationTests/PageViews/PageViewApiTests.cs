@@ -37,9 +37,12 @@ public sealed class PageViewApiTests(PageViewApp app) : IClassFixture<PageViewAp
 
         for (var i = 0; i < 50; i++)
             await client.PostAsync("/api/products/103/views", null, TestContext.Current.CancellationToken).ShouldBe(HttpStatusCode.Accepted);
+        using var last = await client.PostAsync("/api/products/103/views", null, TestContext.Current.CancellationToken);
 
+        // The product's existence was checked through the cache, and the POST says so.
+        Assert.True(last.CacheHeader() is "L1" or "L2", $"X-Cache: {last.CacheHeader()}");
         Assert.Equal(before, app.Api.Sql.Count);
-        Assert.Equal(51, await app.PendingAsync(103));
+        Assert.Equal(52, await app.PendingAsync(103));
     }
 
     [Fact]
